@@ -1,0 +1,19 @@
+package org.clocksync.protocol;
+
+/** Every size limit of the wire format in one place. */
+public final class ProtocolLimits {
+    /** Bytes after the length field that every frame has: magic, version, type, flags, sender, epoch, Lamport. */
+    public static final int HEADER_BYTES = 25;
+    /** Largest value the length field may hold; anything larger is rejected as soon as the length is read. */
+    public static final int MAX_FRAME_BYTES = 16 * 1024;
+    public static final int MAX_NAME_BYTES = 64;
+    public static final int MAX_ERROR_TEXT_BYTES = 256;
+    public static final int MAX_SNAPSHOT_STATE_BYTES = 12 * 1024;
+    public static final int MAX_IDS = 1024;
+
+    public static final int MAGIC = 0xC10C;
+    public static final int VERSION = 1;
+
+    private ProtocolLimits() {
+    }
+}
