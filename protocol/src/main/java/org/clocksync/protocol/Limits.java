@@ -12,9 +12,22 @@ final class Limits {
         if (value == null) {
             throw new IllegalArgumentException(field + " must not be null");
         }
+        checkWellFormed(field, value);
         int bytes = value.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > maxBytes) {
             throw new IllegalArgumentException(field + " is " + bytes + " bytes of UTF-8, the limit is " + maxBytes);
+        }
+    }
+
+    /** An unpaired surrogate would silently become '?' in UTF-8, so the peer would decode a different string. */
+    private static void checkWellFormed(String field, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(field + " has an unpaired surrogate at index " + i + ", which UTF-8 cannot carry");
+            }
         }
     }
 

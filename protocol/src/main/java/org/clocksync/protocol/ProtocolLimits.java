@@ -2,6 +2,8 @@ package org.clocksync.protocol;
 
 /** Every size limit of the wire format in one place. */
 public final class ProtocolLimits {
+    /** Bytes of the length prefix that precedes every frame; its value counts only the bytes after it. */
+    public static final int LENGTH_FIELD_BYTES = 4;
     /** Bytes after the length field that every frame has: magic, version, type, flags, sender, epoch, Lamport. */
     public static final int HEADER_BYTES = 25;
     /** Largest value the length field may hold; anything larger is rejected as soon as the length is read. */

@@ -1,0 +1,160 @@
+package org.clocksync.protocol;
+
+import static org.clocksync.protocol.ProtocolLimits.HEADER_BYTES;
+import static org.clocksync.protocol.ProtocolLimits.LENGTH_FIELD_BYTES;
+import static org.clocksync.protocol.ProtocolLimits.MAGIC;
+import static org.clocksync.protocol.ProtocolLimits.MAX_FRAME_BYTES;
+import static org.clocksync.protocol.ProtocolLimits.VERSION;
+
+import io.netty.buffer.ByteBuf;
+
+/** The wire format as pure functions over ByteBufs, so it can be tested and reused without a Netty channel (layout: PROTOCOL.md). */
+public final class FrameCodec {
+    /** Offsets of the header fields, counted from the first byte after the length prefix. */
+    static final int MAGIC_AT = 0;
+    static final int VERSION_AT = 2;
+    static final int TYPE_AT = 3;
+    static final int FLAGS_AT = 4;
+    static final int SENDER_AT = 5;
+    static final int EPOCH_AT = 9;
+    static final int LAMPORT_AT = 17;
+
+    private FrameCodec() {
+    }
+
+    /** Appends the whole frame, length prefix included, to {@code out}. */
+    public static void encode(Frame frame, ByteBuf out) {
+        int start = out.writerIndex();
+        out.writeInt(0);
+        writeBody(frame, FieldSink.of(out));
+        int bodyBytes = out.writerIndex() - start - LENGTH_FIELD_BYTES;
+        if (bodyBytes > MAX_FRAME_BYTES) {
+            out.writerIndex(start);
+            throw new IllegalArgumentException(frame.type() + " frame is " + bodyBytes + " bytes, the limit is " + MAX_FRAME_BYTES);
+        }
+        out.setInt(start, bodyBytes);
+    }
+
+    /** Bytes {@link #encode} writes for {@code frame}, length prefix included. */
+    public static int encodedLength(Frame frame) {
+        FieldWidths widths = new FieldWidths();
+        writeBody(frame, widths);
+        return LENGTH_FIELD_BYTES + widths.totalBytes();
+    }
+
+    /**
+     * Decodes one frame from {@code body}, which holds exactly the bytes after the length prefix; on success the body
+     * is fully read, on rejection its reader index is unspecified. A payload shorter than its type needs is
+     * {@link RejectReason#BAD_PAYLOAD} (the frame arrived whole, so the sender encoded it wrongly), never TRUNCATED.
+     */
+    public static Frame decodeBody(ByteBuf body) throws FrameRejectedException {
+        int bodyBytes = body.readableBytes();
+        checkLength(bodyBytes, MAX_FRAME_BYTES);
+        int at = body.readerIndex();
+        checkHeader(body, at, bodyBytes);
+        MessageType type = MessageType.fromCode(body.getUnsignedByte(at + TYPE_AT));
+        int senderId = body.getInt(at + SENDER_AT);
+        long epoch = body.getLong(at + EPOCH_AT);
+        long lamport = body.getLong(at + LAMPORT_AT);
+        body.skipBytes(HEADER_BYTES);
+        PayloadReader payload = new PayloadReader(body, type);
+        try {
+            Message message = Payloads.read(type, payload);
+            payload.expectEnd();
+            return new Frame(senderId, epoch, lamport, message);
+        } catch (IllegalArgumentException e) {
+            throw payload.bad(e.getMessage());
+        }
+    }
+
+    static void writeBody(Frame frame, FieldSink out) {
+        out.u16(MAGIC);
+        out.u8(VERSION);
+        out.u8(frame.type().code());
+        out.u8(0);
+        out.i32(frame.senderId());
+        out.i64(frame.epoch());
+        out.i64(frame.lamport());
+        Payloads.write(frame.message(), out);
+    }
+
+    /** Checks a length prefix value against the header size and {@code maxFrameBytes}, before any of the frame is buffered. */
+    static void checkLength(long lengthBytes, int maxFrameBytes) throws FrameRejectedException {
+        if (lengthBytes < HEADER_BYTES) {
+            throw new FrameRejectedException(RejectReason.BAD_HEADER,
+                    "length " + lengthBytes + " is shorter than the " + HEADER_BYTES + "-byte header");
+        }
+        if (lengthBytes > maxFrameBytes) {
+            throw new FrameRejectedException(RejectReason.OVERSIZE,
+                    "length " + lengthBytes + " exceeds the " + maxFrameBytes + "-byte frame limit" + foreignProtocolHint(lengthBytes, 4));
+        }
+    }
+
+    /**
+     * Checks the header fields that lie within the first {@code availableBytes} bytes at {@code index} (the byte after
+     * the length prefix), so the decoder can reject a bad magic or version before the rest of the frame arrives.
+     */
+    static void checkHeader(ByteBuf buf, int index, int availableBytes) throws FrameRejectedException {
+        if (availableBytes >= VERSION_AT) {
+            int magic = buf.getUnsignedShort(index + MAGIC_AT);
+            if (magic != MAGIC) {
+                throw new FrameRejectedException(RejectReason.BAD_MAGIC, String.format(
+                        "bad magic 0x%04X, expected 0x%04X: not a clocksync peer%s", magic, MAGIC, foreignProtocolHint(magic, 2)));
+            }
+        }
+        if (availableBytes > VERSION_AT) {
+            int version = buf.getUnsignedByte(index + VERSION_AT);
+            if (version != VERSION) {
+                throw new FrameRejectedException(RejectReason.BAD_VERSION,
+                        "protocol version " + version + ", this node speaks version " + VERSION);
+            }
+        }
+        if (availableBytes > TYPE_AT) {
+            int code = buf.getUnsignedByte(index + TYPE_AT);
+            if (MessageType.fromCode(code) == null) {
+                throw new FrameRejectedException(RejectReason.UNKNOWN_TYPE,
+                        "message type code " + code + " is not assigned in protocol version " + VERSION);
+            }
+        }
+        if (availableBytes > FLAGS_AT) {
+            int flags = buf.getUnsignedByte(index + FLAGS_AT);
+            if (flags != 0) {
+                throw new FrameRejectedException(RejectReason.BAD_HEADER, String.format(
+                        "flag bits 0x%02x not supported (bit 0, the HMAC-SHA256 tag, is reserved for cluster authentication)", flags));
+            }
+        }
+        if (availableBytes >= EPOCH_AT) {
+            int senderId = buf.getInt(index + SENDER_AT);
+            if (senderId <= 0) {
+                throw new FrameRejectedException(RejectReason.BAD_HEADER, "sender id " + senderId + " is not a positive node id");
+            }
+        }
+        if (availableBytes >= LAMPORT_AT) {
+            long epoch = buf.getLong(index + EPOCH_AT);
+            if (epoch < 0) {
+                throw new FrameRejectedException(RejectReason.BAD_HEADER, "epoch " + epoch + " is negative");
+            }
+        }
+        if (availableBytes >= HEADER_BYTES) {
+            long lamport = buf.getLong(index + LAMPORT_AT);
+            if (lamport < 0) {
+                throw new FrameRejectedException(RejectReason.BAD_HEADER, "Lamport timestamp " + lamport + " is negative");
+            }
+        }
+    }
+
+    /** Names the likely culprit when the bytes we expected to be binary header fields look like text or a TLS handshake. */
+    private static String foreignProtocolHint(long value, int bytes) {
+        StringBuilder text = new StringBuilder();
+        for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) {
+            int b = (int) (value >>> shift) & 0xFF;
+            if (b < 0x20 || b > 0x7E) {
+                int first = (int) (value >>> ((bytes - 1) * 8)) & 0xFF;
+                int second = bytes > 1 ? (int) (value >>> ((bytes - 2) * 8)) & 0xFF : -1;
+                return first == 0x16 && second == 0x03 ? " (the bytes look like a TLS handshake: a TLS client on the plain protocol port?)" : "";
+            }
+            text.append((char) b);
+        }
+        return " (the bytes read as text \"" + text + "\": an HTTP or other text-protocol client on the protocol port?)";
+    }
+}

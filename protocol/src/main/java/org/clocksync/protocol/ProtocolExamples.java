@@ -1,0 +1,94 @@
+package org.clocksync.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import org.clocksync.protocol.Message.BerkeleyAdjust;
+import org.clocksync.protocol.Message.BerkeleyPoll;
+import org.clocksync.protocol.Message.BerkeleyReply;
+import org.clocksync.protocol.Message.BullyAnswer;
+import org.clocksync.protocol.Message.BullyCoordinator;
+import org.clocksync.protocol.Message.BullyElection;
+import org.clocksync.protocol.Message.CristianRequest;
+import org.clocksync.protocol.Message.CristianResponse;
+import org.clocksync.protocol.Message.ErrorMessage;
+import org.clocksync.protocol.Message.FailureNotice;
+import org.clocksync.protocol.Message.Heartbeat;
+import org.clocksync.protocol.Message.Hello;
+import org.clocksync.protocol.Message.RingCoordinator;
+import org.clocksync.protocol.Message.RingElection;
+import org.clocksync.protocol.Message.SnapshotMarker;
+import org.clocksync.protocol.Message.SnapshotState;
+import org.clocksync.protocol.Message.Welcome;
+
+/** One fixed example frame per message type; PROTOCOL.md quotes their hex and a test keeps the document true to the code. */
+public final class ProtocolExamples {
+    private static final int SENDER_ID = 3;
+    private static final long EPOCH = 2;
+    private static final long LAMPORT = 42;
+    private static final long CLOCK_NANOS = 1_700_000_000_123_456_789L;
+
+    private ProtocolExamples() {
+    }
+
+    /** One frame per {@link MessageType}, in code order, all sent by node 3 in epoch 2 at Lamport time 42. */
+    public static List<Frame> all() {
+        return List.of(
+                frame(new Hello(7, "node-3")),
+                frame(new Welcome(7, 5, 5_000)),
+                frame(new BerkeleyPoll(8, 12)),
+                frame(new BerkeleyReply(8, 12, CLOCK_NANOS)),
+                frame(new BerkeleyAdjust(8, 12, -1_500_000)),
+                frame(new CristianRequest(9)),
+                frame(new CristianResponse(9, CLOCK_NANOS)),
+                frame(new Heartbeat(100, 5)),
+                frame(new FailureNotice(5, CLOCK_NANOS)),
+                frame(new BullyElection(4)),
+                frame(new BullyAnswer(4)),
+                frame(new BullyCoordinator(4, 5)),
+                frame(new RingElection(4, 3, List.of(3, 4))),
+                frame(new RingCoordinator(4, 5, List.of(3, 4, 5))),
+                frame(new SnapshotMarker(11, 3)),
+                frame(new SnapshotState(11, "{\"offsetNanos\":-1500}")),
+                frame(new ErrorMessage(7, ErrorCode.NOT_COORDINATOR, "ask node 5")));
+    }
+
+    /**
+     * The encoded bytes of {@code frame} in lower-case hex, one space-separated group per wire field (length, magic,
+     * version, type, flags, sender, epoch, Lamport, then each payload field; a string is its length then its bytes).
+     */
+    public static String hex(Frame frame) {
+        FieldWidths widths = new FieldWidths();
+        FrameCodec.writeBody(frame, widths);
+        ByteBuf buf = Unpooled.buffer(FrameCodec.encodedLength(frame));
+        try {
+            FrameCodec.encode(frame, buf);
+            StringBuilder hex = new StringBuilder(ByteBufUtil.hexDump(buf, 0, ProtocolLimits.LENGTH_FIELD_BYTES));
+            int at = ProtocolLimits.LENGTH_FIELD_BYTES;
+            for (int widthBytes : widths.widthsBytes()) {
+                hex.append(' ').append(ByteBufUtil.hexDump(buf, at, widthBytes));
+                at += widthBytes;
+            }
+            return hex.toString();
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** Prints every example as Markdown, to paste into PROTOCOL.md when the format changes. */
+    public static void main(String[] args) {
+        for (Frame frame : all()) {
+            System.out.println("**" + frame.type() + "** (" + frame.type().code() + ") `" + frame.message() + "`");
+            System.out.println();
+            System.out.println("```");
+            System.out.println(hex(frame));
+            System.out.println("```");
+            System.out.println();
+        }
+    }
+
+    private static Frame frame(Message message) {
+        return new Frame(SENDER_ID, EPOCH, LAMPORT, message);
+    }
+}
