@@ -1,0 +1,133 @@
+package org.clocksync.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** One real daemon process started from the built jars, as bin/ would start it, with its log in target/it-logs. */
+final class DaemonProcess implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    final String name;
+    final int id;
+    final int listenPort;
+    final int adminPort;
+    private final List<String> command;
+    private final Path log;
+    private Process process;
+    private int starts;
+
+    DaemonProcess(String mainClass, String name, int id, int listenPort, int adminPort, List<String> extraArgs) {
+        this.name = name;
+        this.id = id;
+        this.listenPort = listenPort;
+        this.adminPort = adminPort;
+        Path root = Paths.get(System.getProperty("clocksync.root", "..")).toAbsolutePath().normalize();
+        Path jar = root.resolve("slave-daemon/target/slave-daemon.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the tests through Maven (verify) so the jars"
+                    + " are packaged first");
+        }
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx96m", "-XX:+UseSerialGC",
+                "-Dio.netty.leakDetection.level=paranoid",
+                "-cp", jar + ":" + root.resolve("slave-daemon/target/lib") + "/*", mainClass,
+                "--id", Integer.toString(id), "--name", name,
+                "--listen", "127.0.0.1:" + listenPort, "--admin", "127.0.0.1:" + adminPort));
+        cmd.addAll(extraArgs);
+        this.command = cmd;
+        this.log = Paths.get(System.getProperty("clocksync.itLogs", "target/it-logs"))
+                .resolve(name + "-" + id + "-" + listenPort + ".log");
+    }
+
+    DaemonProcess start() throws IOException {
+        Files.createDirectories(log.getParent());
+        starts++;
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("CLOCKSYNC_LOG_LEVEL", "INFO");
+        pb.redirectOutput(starts == 1 ? ProcessBuilder.Redirect.to(log.toFile())
+                : ProcessBuilder.Redirect.appendTo(log.toFile()));
+        process = pb.start();
+        return this;
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** kill -9: no shutdown hook runs, connections are reset by the kernel. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Fetches /status, or null when the node does not answer. */
+    JsonNode statusOrNull() {
+        try {
+            return status();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    JsonNode status() throws IOException {
+        return JSON.readTree(get("/status"));
+    }
+
+    String metrics() throws IOException {
+        return get("/metrics");
+    }
+
+    private String get(String path) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                .timeout(Duration.ofSeconds(3)).GET().build();
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode() + " from " + name + path);
+            }
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    /** Sums every sample of a Prometheus metric whose line starts with {@code prefix} (name plus labels). */
+    double metricSum(String prefix) throws IOException {
+        double sum = 0;
+        for (String line : metrics().split("\n")) {
+            if (line.startsWith(prefix) && !line.startsWith("#")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    String logText() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

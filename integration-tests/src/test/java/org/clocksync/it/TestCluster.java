@@ -1,0 +1,121 @@
+package org.clocksync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The factory on loopback: the LAB master and the four production lines as real daemon processes. */
+final class TestCluster implements AutoCloseable {
+    static final String MASTER_MAIN = "org.clocksync.master.MasterDaemon";
+    static final String SLAVE_MAIN = "org.clocksync.slave.SlaveDaemon";
+
+    final DaemonProcess master;
+    final List<DaemonProcess> lines = new ArrayList<>();
+    private final List<String> commonArgs;
+
+    private TestCluster(List<String> commonArgs, List<String> masterArgs) {
+        this.commonArgs = commonArgs;
+        List<String> args = new ArrayList<>(commonArgs);
+        args.addAll(masterArgs);
+        args.addAll(List.of("--sim-offset", "300ms", "--sim-drift-ppm", "15"));
+        this.master = new DaemonProcess(MASTER_MAIN, "LAB", 5, Ports.free(), Ports.free(), args);
+    }
+
+    /** LAB and KMC, MIT, TAPMI, SOLS with offsets of seconds and drifts up to 100 ppm. */
+    static TestCluster factory(List<String> commonArgs, List<String> masterArgs) throws IOException {
+        TestCluster c = new TestCluster(commonArgs, masterArgs);
+        c.line("KMC", 1, "2.5s", 40);
+        c.line("MIT", 2, "-1.7s", -35);
+        c.line("TAPMI", 3, "4s", 80);
+        c.line("SOLS", 4, "-3.2s", -100);
+        return c;
+    }
+
+    DaemonProcess line(String name, int id, String offset, double driftPpm) {
+        List<String> args = new ArrayList<>(commonArgs);
+        args.addAll(List.of("--master", "127.0.0.1:" + master.listenPort, "--sim-offset", offset,
+                "--sim-drift-ppm", Double.toString(driftPpm)));
+        DaemonProcess p = new DaemonProcess(SLAVE_MAIN, name, id, Ports.free(), Ports.free(), args);
+        lines.add(p);
+        return p;
+    }
+
+    /** Starts the master, then every line, and waits until the master has them all as members. */
+    TestCluster start() throws IOException {
+        master.start();
+        await("master admin answers").atMost(Duration.ofSeconds(30)).until(() -> master.statusOrNull() != null);
+        for (DaemonProcess p : lines) {
+            p.start();
+        }
+        awaitMembers(lines.size());
+        return this;
+    }
+
+    void awaitMembers(int count) {
+        await("master has " + count + " members").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    JsonNode s = master.statusOrNull();
+                    return s != null && s.path("members").size() == count;
+                });
+    }
+
+    long roundsCompleted() throws IOException {
+        return master.status().path("roundsCompleted").asLong();
+    }
+
+    List<DaemonProcess> all() {
+        List<DaemonProcess> all = new ArrayList<>();
+        all.add(master);
+        all.addAll(lines);
+        return all;
+    }
+
+    /** Max - min of clockOffsetFromHostNanos over the given nodes; Long.MAX_VALUE when one does not answer. */
+    static long spreadNanos(List<DaemonProcess> nodes) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (DaemonProcess p : nodes) {
+            JsonNode s = p.statusOrNull();
+            if (s == null) {
+                return Long.MAX_VALUE;
+            }
+            long offset = s.path("clockOffsetFromHostNanos").asLong();
+            min = Math.min(min, offset);
+            max = Math.max(max, offset);
+        }
+        return max - min;
+    }
+
+    long spreadNanos() {
+        return spreadNanos(all());
+    }
+
+    /** Waits until the spread is under 1 ms and returns the master's round count at that moment. */
+    long awaitConverged(List<DaemonProcess> nodes, Duration atMost) throws IOException {
+        await("spread under 1 ms").atMost(atMost).pollInterval(Duration.ofMillis(100))
+                .until(() -> spreadNanos(nodes) < 1_000_000L);
+        return roundsCompleted();
+    }
+
+    /** Every daemon still alive, and none reported a Netty buffer leak (they run with paranoid detection). */
+    void assertHealthy() throws IOException {
+        for (DaemonProcess p : all()) {
+            assertThat(p.isAlive()).as(p.name + " is alive").isTrue();
+            assertThat(p.logText()).as(p.name + " log").doesNotContain("LEAK:");
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (DaemonProcess p : lines) {
+            p.close();
+        }
+        master.close();
+    }
+}

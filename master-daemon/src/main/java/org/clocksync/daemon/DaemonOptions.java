@@ -1,0 +1,185 @@
+package org.clocksync.daemon;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.clocksync.daemon.OptionConverters.DurationNanosConverter;
+import org.clocksync.daemon.OptionConverters.HostPortConverter;
+import org.clocksync.daemon.OptionConverters.PeerListConverter;
+import picocli.CommandLine.Option;
+
+/** The options both daemons accept (DESIGN.md section 2), as a picocli mixin. */
+public final class DaemonOptions {
+    @Option(names = "--id", required = true, paramLabel = "N",
+            description = "Unique positive node id; in elections the higher id wins.")
+    public int id;
+
+    @Option(names = "--name", paramLabel = "TEXT", description = "Human name, e.g. KMC (default: node-<id>).")
+    public String name;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+            description = "Binary protocol (TCP) address; port 0 picks a free port. Default: master 127.0.0.1:7700,"
+                    + " slave 127.0.0.1:0.")
+    public HostPort listen;
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+            description = "Admin HTTP address: GET /status (JSON), GET /metrics (Prometheus). Default: master"
+                    + " 127.0.0.1:8700, slave 127.0.0.1:0 (the chosen port is logged).")
+    public HostPort admin;
+
+    @Option(names = "--ntp", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+            description = "NTPv4 server (UDP). Not yet supported in this version.")
+    public HostPort ntp;
+
+    @Option(names = "--peers", paramLabel = "ID@HOST:PORT,...", converter = PeerListConverter.class,
+            description = "The other nodes, for heartbeats and elections (recorded and shown in /status; "
+                    + "heartbeats and elections arrive in a later version).")
+    public List<PeerSpec> peers = List.of();
+
+    @Option(names = "--master", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+            description = "Slaves: where the master listens (required for a slave; the master ignores it).")
+    public HostPort master;
+
+    @Option(names = "--interval", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+            description = "Berkeley round period when this node is master. Default: 1s.")
+    public long intervalNanos = 1_000_000_000L;
+
+    @Option(names = "--burst", paramLabel = "N",
+            description = "Polls per member per round; the lowest-RTT one is used (1..16). Default: ${DEFAULT-VALUE}.")
+    public int burst = 4;
+
+    @Option(names = "--round-timeout", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+            description = "Members that have not answered by then are left out of the round. Default: 300ms.")
+    public long roundTimeoutNanos = 300_000_000L;
+
+    @Option(names = "--max-deviation", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+            description = "Readings further than this from the median are left out of the average (they are still"
+                    + " corrected). Default: 50ms.")
+    public long maxDeviationNanos = 50_000_000L;
+
+    @Option(names = "--sim-offset", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+            description = "Simulated hardware clock offset from the host clock, e.g. 2.5s, -300ms, 150us. Default: 0.")
+    public long simOffsetNanos;
+
+    @Option(names = "--sim-drift-ppm", paramLabel = "X",
+            description = "Simulated hardware clock drift in parts per million (-1000..1000). Default: 0.")
+    public double simDriftPpm;
+
+    @Option(names = "--key-file", paramLabel = "PATH",
+            description = "Cluster key for frame authentication. Not yet supported in this version.")
+    public Path keyFile;
+
+    @Option(names = "--election", paramLabel = "bully|ring",
+            description = "Election algorithm. Not yet supported in this version.")
+    public String election;
+
+    @Option(names = "--clock", paramLabel = "physical|logical",
+            description = "Clock kind. Only 'physical' is supported in this version. Default: physical.")
+    public String clockKind = "physical";
+
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Write a ShiViz event trace. Not yet supported in this version.")
+    public Path trace;
+
+    @Option(names = "--step-threshold", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+            description = "A correction larger than this is stepped (once, the first time); smaller ones are slewed."
+                    + " Default: 100ms.")
+    public long stepThresholdNanos = 100_000_000L;
+
+    @Option(names = "--max-slew-ppm", paramLabel = "PPM",
+            description = "Fastest slew rate in ppm; the clock never runs backwards. Default: ${DEFAULT-VALUE}.")
+    public long maxSlewPpm = 50_000;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Open protocol connections allowed in total. Default: ${DEFAULT-VALUE}.")
+    public int maxConnections = 2048;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N",
+            description = "Open protocol connections allowed from one IP address. Default: ${DEFAULT-VALUE}.")
+    public int maxConnectionsPerAddress = 64;
+
+    @Option(names = "--hello-timeout", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+            description = "A connection that has not introduced itself by then is closed. Default: 5s.")
+    public long helloTimeoutNanos = 5_000_000_000L;
+
+    @Option(names = "--read-timeout", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+            description = "A member connection silent for this long is closed (at least 3 round intervals are"
+                    + " always allowed). Default: 10s.")
+    public long readTimeoutNanos = 10_000_000_000L;
+
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "Request/response exchanges with itself at start, so the hot path is compiled before the"
+                    + " first round is measured (0 turns it off). Default: ${DEFAULT-VALUE}.")
+    public int warmupExchanges = 5_000;
+
+    public String displayName() {
+        return name == null || name.isBlank() ? "node-" + id : name;
+    }
+
+    /** Checks what picocli cannot; returns null when all is well, else one line saying what is wrong. */
+    public String problem() {
+        if (id <= 0) {
+            return "--id must be a positive whole number, got " + id;
+        }
+        if (name != null && name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 64) {
+            return "--name is longer than 64 bytes";
+        }
+        if (Double.isNaN(simDriftPpm) || Math.abs(simDriftPpm) > 1000) {
+            return "--sim-drift-ppm must be between -1000 and 1000, got " + simDriftPpm;
+        }
+        if (Math.abs(simOffsetNanos) > 10L * 365 * 24 * 3_600_000_000_000L) {
+            return "--sim-offset must be within 10 years";
+        }
+        if (intervalNanos < 10_000_000L || intervalNanos > 3_600_000_000_000L) {
+            return "--interval must be between 10ms and 1h";
+        }
+        if (roundTimeoutNanos <= 0 || roundTimeoutNanos >= intervalNanos) {
+            return "--round-timeout must be positive and shorter than --interval";
+        }
+        if (burst < 1 || burst > 16) {
+            return "--burst must be between 1 and 16";
+        }
+        if (maxDeviationNanos <= 0) {
+            return "--max-deviation must be positive";
+        }
+        if (stepThresholdNanos <= 0) {
+            return "--step-threshold must be positive";
+        }
+        if (maxSlewPpm <= 0 || maxSlewPpm >= 500_000) {
+            return "--max-slew-ppm must be between 1 and 499999";
+        }
+        if (maxConnections < 1 || maxConnections > 100_000) {
+            return "--max-connections must be between 1 and 100000";
+        }
+        if (maxConnectionsPerAddress < 1) {
+            return "--max-connections-per-address must be at least 1";
+        }
+        if (warmupExchanges < 0 || warmupExchanges > 1_000_000) {
+            return "--warmup must be between 0 and 1000000";
+        }
+        if (helloTimeoutNanos <= 0 || readTimeoutNanos <= 0) {
+            return "--hello-timeout and --read-timeout must be positive";
+        }
+        for (PeerSpec p : peers) {
+            if (p.id() == id) {
+                return "--peers lists this node's own id " + id + "; list only the other nodes";
+            }
+        }
+        if (ntp != null) {
+            return "--ntp is not yet supported in this version (the NTP server arrives with the time-service work)";
+        }
+        if (keyFile != null) {
+            return "--key-file is not yet supported in this version; refusing to run unauthenticated when a key"
+                    + " was asked for";
+        }
+        if (election != null) {
+            return "--election is not yet supported in this version (elections arrive in a later version)";
+        }
+        if (trace != null) {
+            return "--trace is not yet supported in this version";
+        }
+        if (!"physical".equals(clockKind)) {
+            return "--clock " + clockKind + " is not yet supported in this version; use --clock physical";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,53 @@
+package org.clocksync.daemon;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.io.IOException;
+import org.clocksync.protocol.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Hands each decoded frame to the node's current role, stamped with the host time it arrived. */
+final class FrameHandler extends SimpleChannelInboundHandler<Frame> {
+    private static final Logger LOG = LoggerFactory.getLogger(FrameHandler.class);
+    private static final RateLimitedLog TIMEOUT_LOG = new RateLimitedLog(LOG, 5_000_000_000L);
+    private static final RateLimitedLog ERROR_LOG = new RateLimitedLog(LOG, 5_000_000_000L);
+
+    private final Node node;
+
+    FrameHandler(Node node) {
+        this.node = node;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        long hostNanos = HostClock.nowNanos();
+        node.context().received(frame);
+        node.metrics().framesReceived.increment();
+        node.role().onFrame(ctx.channel(), frame, hostNanos);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        node.role().onChannelClosed(ctx.channel());
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof ReadTimeoutException) {
+            node.metrics().connectionClosed("read_timeout");
+            TIMEOUT_LOG.warn("event=connection_closed why=read_timeout remote={}"
+                    + " note=\"nothing (or only part of a frame) arrived in time\"", ctx.channel().remoteAddress());
+        } else if (cause instanceof IOException) {
+            LOG.debug("event=connection_error remote={} error=\"{}\"", ctx.channel().remoteAddress(),
+                    cause.getMessage());
+        } else {
+            node.metrics().connectionClosed("error");
+            ERROR_LOG.warn("event=connection_closed why=error remote={} error=\"{}\"",
+                    ctx.channel().remoteAddress(), String.valueOf(cause), cause);
+        }
+        ctx.close();
+    }
+}

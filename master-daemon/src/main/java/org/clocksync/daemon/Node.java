@@ -1,0 +1,217 @@
+package org.clocksync.daemon;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.clocksync.core.clock.ServiceClock;
+import org.clocksync.core.clock.ServiceClockConfig;
+import org.clocksync.core.clock.SimulatedHardwareClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running daemon: the protocol listener, the admin HTTP server, the clocks and the current role.
+ * All protocol work runs on one event-loop thread so that the core state machines need no locks.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+    private final DaemonOptions options;
+    private final EventLoopGroup protocolGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup adminGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final DaemonMetrics metrics;
+    private final NodeContext context;
+    private final ConnectionLimiter limiter;
+    private volatile Role role;
+    private Channel protocolChannel;
+    private AdminHttpServer admin;
+
+    public Node(DaemonOptions options, Function<Node, Role> roleFactory) {
+        this.options = options;
+        this.metrics = new DaemonMetrics(options.id, options.displayName());
+        long startedHostNanos = HostClock.nowNanos();
+        SimulatedHardwareClock hardware = new SimulatedHardwareClock(
+                options.simOffsetNanos, options.simDriftPpm, startedHostNanos);
+        ServiceClock serviceClock = new ServiceClock(hardware,
+                new ServiceClockConfig(options.maxSlewPpm, options.stepThresholdNanos, 1));
+        this.context = new NodeContext(options, protocolGroup.next(), hardware, serviceClock, metrics,
+                startedHostNanos);
+        this.limiter = new ConnectionLimiter(options.maxConnections, options.maxConnectionsPerAddress, metrics);
+        this.role = roleFactory.apply(this);
+        metrics.gauge("clocksync.clock.offset.from.host.seconds",
+                "Service clock minus host clock (the node's true error when the host clock is the reference)",
+                () -> serviceClock.offsetFromHostNanos(HostClock.nowNanos()) / 1e9);
+    }
+
+    /** Binds both listeners and starts the role; throws with a clear message when an address is taken. */
+    public Node start() {
+        HostPort listen = options.listen != null ? options.listen : new HostPort("127.0.0.1", 0);
+        ServerBootstrap server = new ServerBootstrap()
+                .group(protocolGroup, protocolGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ProtocolChannels.configure(ch, Node.this, limiter, options.helloTimeoutNanos);
+                    }
+                });
+        try {
+            protocolChannel = server.bind(listen.toSocketAddress()).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("cannot listen on " + listen + " (--listen): " + e.getMessage()
+                    + "; is another daemon running there?", e);
+        }
+        HostPort adminAddress = options.admin != null ? options.admin : new HostPort("127.0.0.1", 0);
+        try {
+            admin = new AdminHttpServer(adminGroup, this).bind(adminAddress);
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("cannot listen on " + adminAddress + " (--admin): " + e.getMessage()
+                    + "; is another daemon running there?", e);
+        }
+        warmUp();
+        context.loop.execute(() -> role.start());
+        LOG.info("event=ready id={} name={} role={} listen={} admin={} simOffset={} simDriftPpm={}",
+                options.id, options.displayName(), role.name(), boundListen(), boundAdmin(),
+                DurationParser.format(options.simOffsetNanos), options.simDriftPpm);
+        return this;
+    }
+
+    private void warmUp() {
+        if (options.warmupExchanges <= 0) {
+            return;
+        }
+        long startedNanos = System.nanoTime();
+        Warmup.stateMachines(options.warmupExchanges / 4);
+        HostPort self = boundListen();
+        HostPort target = self.host().equals("0.0.0.0") || self.host().equals("::")
+                ? new HostPort("127.0.0.1", self.port()) : self;
+        int done;
+        try {
+            done = Warmup.overLoopback(this, target, options.warmupExchanges).get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("event=warmup_failed error=\"{}\" note=\"the first rounds will be less accurate\"",
+                    String.valueOf(e));
+            return;
+        }
+        LOG.info("event=warmup exchanges={} millis={} note=\"hot path compiled before joining\"", done,
+                (System.nanoTime() - startedNanos) / 1_000_000);
+    }
+
+    public HostPort boundListen() {
+        InetSocketAddress a = (InetSocketAddress) protocolChannel.localAddress();
+        return new HostPort(a.getHostString(), a.getPort());
+    }
+
+    public HostPort boundAdmin() {
+        return admin.boundAddress();
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public NodeContext context() {
+        return context;
+    }
+
+    public DaemonMetrics metrics() {
+        return metrics;
+    }
+
+    public DaemonOptions options() {
+        return options;
+    }
+
+    public EventLoopGroup protocolGroup() {
+        return protocolGroup;
+    }
+
+    public ConnectionLimiter limiter() {
+        return limiter;
+    }
+
+    /** Builds /status on the protocol loop so that it sees a consistent state; the clock is read there. */
+    public CompletableFuture<Map<String, Object>> status() {
+        CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
+        try {
+            context.loop.execute(() -> {
+                try {
+                    result.complete(statusNow(HostClock.nowNanos()));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private Map<String, Object> statusNow(long hostNanos) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("id", options.id);
+        s.put("name", options.displayName());
+        s.put("role", role.name());
+        s.put("coordinatorId", role.coordinatorId());
+        s.put("epoch", context.epoch());
+        s.put("clockOffsetFromHostNanos", context.clock.offsetFromHostNanos(hostNanos));
+        s.put("hostTimeNanos", hostNanos);
+        s.put("serviceTimeNanos", context.clock.readNanos(hostNanos));
+        s.put("lamport", context.lamport());
+        s.put("uptimeSeconds", (hostNanos - context.startedHostNanos) / 1_000_000_000L);
+        Map<String, Object> clock = new LinkedHashMap<>();
+        clock.put("simulatedOffsetNanos", options.simOffsetNanos);
+        clock.put("simulatedDriftPpm", options.simDriftPpm);
+        clock.put("correctionNanos", context.clock.correctionNanos(hostNanos));
+        clock.put("pendingSlewNanos", context.clock.pendingSlewNanos(hostNanos));
+        clock.put("stepsTaken", context.clock.stepsTaken());
+        clock.put("lastCorrectionNanos", context.lastAdjustNanos());
+        clock.put("lastCorrectionAgeMillis", context.lastAdjustHostNanos() == 0 ? null
+                : (hostNanos - context.lastAdjustHostNanos()) / 1_000_000L);
+        s.put("clock", clock);
+        s.put("listen", boundListen().toString());
+        s.put("admin", boundAdmin().toString());
+        s.put("peers", options.peers.stream().map(p -> Map.of("id", p.id(), "address", p.address().toString()))
+                .toList());
+        s.put("openConnections", limiter.openConnections());
+        role.describe(s, hostNanos);
+        return s;
+    }
+
+    @Override
+    public void close() {
+        Role r = role;
+        if (r != null && !context.loop.isShuttingDown()) {
+            try {
+                context.loop.submit(r::stop).await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (protocolChannel != null) {
+            protocolChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        protocolGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,46 @@
+package org.clocksync.daemon;
+
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** picocli converters that turn option text into checked values with one clear message on error. */
+public final class OptionConverters {
+    private OptionConverters() {
+    }
+
+    /** {@code HOST:PORT}. */
+    public static final class HostPortConverter implements ITypeConverter<HostPort> {
+        @Override
+        public HostPort convert(String value) {
+            try {
+                return HostPort.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A signed duration in nanoseconds: {@code 2.5s}, {@code -300ms}, {@code 150us}. */
+    public static final class DurationNanosConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return DurationParser.parseNanos(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** {@code ID@HOST:PORT,...}. */
+    public static final class PeerListConverter implements ITypeConverter<java.util.List<PeerSpec>> {
+        @Override
+        public java.util.List<PeerSpec> convert(String value) {
+            try {
+                return PeerSpec.parseList(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.clocksync.master;
+
+import java.util.concurrent.Callable;
+import org.clocksync.daemon.DaemonLauncher;
+import org.clocksync.daemon.DaemonOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code master-daemon}: runs Berkeley rounds over every slave that joins and serves its time. */
+@Command(name = "master-daemon", mixinStandardHelpOptions = true, version = "clocksync 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"Runs the clocksync master: every --interval it polls each connected slave, leaves out"
+                + " readings too far from the median, averages the rest with its own clock, and sends each"
+                + " slave its own correction.",
+                "Example: master-daemon --id 5 --name LAB --listen 127.0.0.1:7105 --admin 127.0.0.1:8105"})
+public final class MasterDaemon implements Callable<Integer> {
+    @Mixin
+    DaemonOptions options = new DaemonOptions();
+
+    @Override
+    public Integer call() {
+        if (options.listen == null) {
+            options.listen = new org.clocksync.daemon.HostPort("127.0.0.1", 7700);
+        }
+        if (options.admin == null) {
+            options.admin = new org.clocksync.daemon.HostPort("127.0.0.1", 8700);
+        }
+        return DaemonLauncher.run("master-daemon", options, null, MasterRole::new);
+    }
+
+    public static void main(String[] args) {
+        System.exit(DaemonLauncher.execute(new MasterDaemon(), args));
+    }
+}

@@ -1,0 +1,258 @@
+package org.clocksync.master;
+
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.clocksync.core.Action;
+import org.clocksync.core.AdjustClock;
+import org.clocksync.core.RoundCompleted;
+import org.clocksync.core.Send;
+import org.clocksync.core.berkeley.BerkeleyConfig;
+import org.clocksync.core.berkeley.BerkeleyCoordinator;
+import org.clocksync.core.berkeley.MemberResult;
+import org.clocksync.core.berkeley.RoundReport;
+import org.clocksync.daemon.DurationParser;
+import org.clocksync.daemon.HostClock;
+import org.clocksync.daemon.Node;
+import org.clocksync.daemon.NodeContext;
+import org.clocksync.daemon.ProtocolChannels;
+import org.clocksync.daemon.Role;
+import org.clocksync.protocol.ErrorCode;
+import org.clocksync.protocol.Frame;
+import org.clocksync.protocol.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The master role: accepts members, runs the Berkeley coordinator on a timer and sends what it decides. */
+public final class MasterRole implements Role {
+    private static final Logger LOG = LoggerFactory.getLogger(MasterRole.class);
+    static final AttributeKey<Integer> MEMBER_ID = AttributeKey.valueOf("clocksync.memberId");
+    /** How often the coordinator is ticked; rounds start on the first tick after they are due. */
+    static final long TICK_MILLIS = 2;
+    static final int MAX_MEMBERS = 4096;
+
+    private final Node node;
+    private final NodeContext ctx;
+    private final BerkeleyCoordinator coordinator;
+    private final Map<Integer, Member> members = new HashMap<>();
+    private final Set<Channel> toFlush = new LinkedHashSet<>();
+    private ScheduledFuture<?> ticker;
+    private RoundReport lastRound;
+    private long lastRoundHostNanos;
+    private long protocolViolations;
+
+    /** A connected member: who it said it is, and where it is. */
+    private record Member(int id, String name, Channel channel, long joinedHostNanos) {
+    }
+
+    public MasterRole(Node node) {
+        this.node = node;
+        this.ctx = node.context();
+        var o = node.options();
+        this.coordinator = new BerkeleyCoordinator(o.id,
+                new BerkeleyConfig(o.intervalNanos, o.burst, o.roundTimeoutNanos, o.maxDeviationNanos), ctx.clock);
+    }
+
+    @Override
+    public String name() {
+        return "MASTER";
+    }
+
+    @Override
+    public int coordinatorId() {
+        return ctx.selfId();
+    }
+
+    @Override
+    public void start() {
+        ticker = ctx.loop.scheduleAtFixedRate(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        LOG.info("event=master_started id={} intervalMillis={} burst={} maxDeviation={}", ctx.selfId(),
+                node.options().intervalNanos / 1_000_000, node.options().burst,
+                DurationParser.format(node.options().maxDeviationNanos));
+    }
+
+    @Override
+    public void stop() {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        for (Member m : List.copyOf(members.values())) {
+            m.channel().close();
+        }
+    }
+
+    private void tick() {
+        long hostNanos = HostClock.nowNanos();
+        execute(coordinator.tick(hostNanos), hostNanos);
+    }
+
+    private void execute(List<Action> actions, long hostNanos) {
+        for (Action action : actions) {
+            if (action instanceof Send send) {
+                Member m = members.get(send.toNodeId());
+                if (m != null) {
+                    ctx.write(m.channel(), send.message());
+                    toFlush.add(m.channel());
+                }
+            } else if (action instanceof AdjustClock adjust) {
+                ctx.adjust(adjust, hostNanos);
+            } else if (action instanceof RoundCompleted done) {
+                onRound(done.report(), hostNanos);
+            }
+        }
+        for (Channel c : toFlush) {
+            c.flush();
+        }
+        toFlush.clear();
+    }
+
+    @Override
+    public void onFrame(Channel channel, Frame frame, long hostNanos) {
+        Integer memberId = channel.attr(MEMBER_ID).get();
+        Message message = frame.message();
+        if (message instanceof Message.Hello hello) {
+            onHello(channel, frame, hello, hostNanos);
+            return;
+        }
+        if (message instanceof Message.CristianRequest request) {
+            ctx.send(channel, new Message.CristianResponse(request.requestId(), ctx.clock.readNanos(hostNanos)));
+            return;
+        }
+        if (memberId == null) {
+            refuse(channel, 0, ErrorCode.BAD_REQUEST, "introduce yourself with HELLO before sending "
+                    + frame.type(), "no_hello");
+            return;
+        }
+        if (frame.senderId() != memberId) {
+            refuse(channel, 0, ErrorCode.BAD_REQUEST, "frame claims sender " + frame.senderId()
+                    + " on the connection of node " + memberId, "sender_mismatch");
+            return;
+        }
+        if (message instanceof Message.BerkeleyReply reply) {
+            execute(coordinator.onReply(memberId, reply, hostNanos), hostNanos);
+        } else if (message instanceof Message.ErrorMessage error) {
+            LOG.warn("event=member_error id={} code={} text=\"{}\"", memberId, error.code(), error.text());
+        } else {
+            LOG.debug("event=ignored type={} from={}", frame.type(), memberId);
+        }
+    }
+
+    private void onHello(Channel channel, Frame frame, Message.Hello hello, long hostNanos) {
+        int id = frame.senderId();
+        if (channel.attr(MEMBER_ID).get() != null) {
+            refuse(channel, hello.requestId(), ErrorCode.BAD_REQUEST, "HELLO sent twice on one connection",
+                    "duplicate_hello");
+            return;
+        }
+        if (id == ctx.selfId()) {
+            refuse(channel, hello.requestId(), ErrorCode.BAD_REQUEST, "node id " + id
+                    + " is the master's own id; give every node a unique --id", "own_id");
+            return;
+        }
+        Member existing = members.get(id);
+        if (existing != null) {
+            refuse(channel, hello.requestId(), ErrorCode.BAD_REQUEST, "node " + id + " is already connected from "
+                    + existing.channel().remoteAddress() + "; give every node a unique --id", "duplicate_id");
+            return;
+        }
+        if (members.size() >= MAX_MEMBERS) {
+            refuse(channel, hello.requestId(), ErrorCode.OVERLOADED, "the master already has " + MAX_MEMBERS
+                    + " members", "member_limit");
+            return;
+        }
+        channel.attr(MEMBER_ID).set(id);
+        members.put(id, new Member(id, hello.name(), channel, hostNanos));
+        coordinator.addMember(id);
+        long intervalMillis = node.options().intervalNanos / 1_000_000;
+        ProtocolChannels.setReadTimeout(channel,
+                Math.max(node.options().readTimeoutNanos, 3 * node.options().intervalNanos));
+        ctx.send(channel, new Message.Welcome(hello.requestId(), ctx.selfId(), intervalMillis));
+        LOG.info("event=member_joined id={} name={} remote={} members={}", id, hello.name(),
+                channel.remoteAddress(), members.size());
+    }
+
+    private void refuse(Channel channel, long requestId, ErrorCode code, String text, String why) {
+        protocolViolations++;
+        node.metrics().connectionClosed(why);
+        LOG.warn("event=connection_refused why={} remote={} text=\"{}\"", why, channel.remoteAddress(), text);
+        ctx.send(channel, new Message.ErrorMessage(requestId, code, text));
+        channel.close();
+    }
+
+    @Override
+    public void onChannelClosed(Channel channel) {
+        Integer id = channel.attr(MEMBER_ID).get();
+        if (id == null) {
+            return;
+        }
+        Member m = members.get(id);
+        if (m != null && m.channel() == channel) {
+            members.remove(id);
+            coordinator.removeMember(id);
+            LOG.info("event=member_left id={} name={} members={}", id, m.name(), members.size());
+        }
+    }
+
+    private void onRound(RoundReport report, long hostNanos) {
+        lastRound = report;
+        lastRoundHostNanos = hostNanos;
+        node.metrics().rounds.increment();
+        List<String> leftOut = new ArrayList<>();
+        for (MemberResult r : report.members()) {
+            switch (r.status()) {
+                case EXCLUDED -> node.metrics().membersExcluded.increment();
+                case NO_REPLY -> node.metrics().membersNoReply.increment();
+                default -> node.metrics().pollRttSeconds.record(r.rttNanos() / 1e9);
+            }
+            if (r.status() != MemberResult.Status.INCLUDED) {
+                leftOut.add(r.nodeId() + ":" + r.status().name().toLowerCase());
+            }
+        }
+        LOG.info("event=round round={} members={} included={} leftOut={} average={} durationMicros={}",
+                report.roundId(), report.members().size(), report.includedCount(), leftOut,
+                DurationParser.format(report.averageNanos()),
+                (report.finishedHostNanos() - report.startedHostNanos()) / 1000);
+        for (MemberResult r : report.members()) {
+            if (r.status() == MemberResult.Status.EXCLUDED) {
+                LOG.info("event=excluded round={} id={} reason=\"{}\"", report.roundId(), r.nodeId(), r.reason());
+            }
+        }
+    }
+
+    @Override
+    public void describe(Map<String, Object> status, long hostNanos) {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Member m : new TreeMap<>(members).values()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("id", m.id());
+            e.put("name", m.name());
+            e.put("address", String.valueOf(m.channel().remoteAddress()));
+            e.put("connectedSeconds", (hostNanos - m.joinedHostNanos()) / 1_000_000_000L);
+            list.add(e);
+        }
+        status.put("members", list);
+        status.put("intervalNanos", node.options().intervalNanos);
+        status.put("roundsCompleted", coordinator.roundsCompleted());
+        status.put("staleReplies", coordinator.staleReplies());
+        status.put("protocolViolations", protocolViolations);
+        status.put("lastRound", lastRound == null ? null : RoundJson.of(lastRound, lastRoundHostNanos, hostNanos,
+                this::memberName));
+    }
+
+    private String memberName(int id) {
+        if (id == ctx.selfId()) {
+            return ctx.name();
+        }
+        Member m = members.get(id);
+        return m == null ? null : m.name();
+    }
+}

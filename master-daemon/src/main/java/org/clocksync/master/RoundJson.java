@@ -1,0 +1,47 @@
+package org.clocksync.master;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import org.clocksync.core.berkeley.MemberResult;
+import org.clocksync.core.berkeley.RoundReport;
+
+/** The last Berkeley round as /status shows it: every member, who was left out and why, each correction. */
+final class RoundJson {
+    private RoundJson() {
+    }
+
+    static Map<String, Object> of(RoundReport report, long finishedHostNanos, long nowHostNanos,
+            IntFunction<String> names) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("roundId", report.roundId());
+        r.put("ageMillis", (nowHostNanos - finishedHostNanos) / 1_000_000L);
+        r.put("durationMicros", (report.finishedHostNanos() - report.startedHostNanos()) / 1000);
+        r.put("medianNanos", report.medianNanos());
+        r.put("averageNanos", report.averageNanos());
+        r.put("included", report.includedCount());
+        List<Map<String, Object>> members = new ArrayList<>();
+        List<Map<String, Object>> excluded = new ArrayList<>();
+        for (MemberResult m : report.members()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("id", m.nodeId());
+            e.put("name", names.apply(m.nodeId()));
+            e.put("status", m.status().name());
+            e.put("offsetNanos", m.offsetNanos());
+            e.put("rttNanos", m.rttNanos());
+            e.put("samples", m.samples());
+            e.put("correctionNanos", m.correctionNanos());
+            e.put("reason", m.reason());
+            members.add(e);
+            if (m.status() != MemberResult.Status.INCLUDED) {
+                excluded.add(Map.of("id", m.nodeId(), "status", m.status().name(),
+                        "reason", String.valueOf(m.reason())));
+            }
+        }
+        r.put("members", members);
+        r.put("excluded", excluded);
+        return r;
+    }
+}

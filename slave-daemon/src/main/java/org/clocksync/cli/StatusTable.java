@@ -1,0 +1,70 @@
+package org.clocksync.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.clocksync.daemon.DurationParser;
+
+/** Renders nodes' /status as the table operators read: role, coordinator, epoch, offset from the cluster mean. */
+final class StatusTable {
+    private StatusTable() {
+    }
+
+    static String render(List<StatusClient.Result> results) {
+        List<JsonNode> up = new ArrayList<>();
+        for (StatusClient.Result r : results) {
+            if (r.status() != null) {
+                up.add(r.status());
+            }
+        }
+        double mean = up.stream().mapToLong(s -> s.path("clockOffsetFromHostNanos").asLong()).average().orElse(0);
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%-8s %4s %-9s %5s %5s %14s %16s  %s%n",
+                "NAME", "ID", "ROLE", "COORD", "EPOCH", "FROM MEAN", "FROM HOST", "LAST ROUND / CORRECTION"));
+        for (StatusClient.Result r : results) {
+            JsonNode s = r.status();
+            if (s == null) {
+                out.append(String.format(Locale.ROOT, "%-8s %s%n", "?", r.address() + ": " + r.error()));
+                continue;
+            }
+            long offset = s.path("clockOffsetFromHostNanos").asLong();
+            out.append(String.format(Locale.ROOT, "%-8s %4d %-9s %5d %5d %14s %16s  %s%n",
+                    s.path("name").asText(), s.path("id").asInt(), s.path("role").asText(),
+                    s.path("coordinatorId").asInt(), s.path("epoch").asLong(),
+                    DurationParser.format(Math.round(offset - mean)), DurationParser.format(offset), lastEvent(s)));
+        }
+        if (up.size() >= 1) {
+            long min = up.stream().mapToLong(s -> s.path("clockOffsetFromHostNanos").asLong()).min().getAsLong();
+            long max = up.stream().mapToLong(s -> s.path("clockOffsetFromHostNanos").asLong()).max().getAsLong();
+            out.append(String.format(Locale.ROOT, "spread %s across %d node%s (max - min of offset from host)%n",
+                    DurationParser.format(max - min).substring(1), up.size(), up.size() == 1 ? "" : "s"));
+        }
+        return out.toString();
+    }
+
+    private static String lastEvent(JsonNode s) {
+        JsonNode round = s.path("lastRound");
+        if (round.isObject()) {
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "round %d, %.1f s ago, %d/%d in",
+                    round.path("roundId").asLong(), round.path("ageMillis").asLong() / 1000.0,
+                    round.path("included").asInt(), round.path("members").size()));
+            for (JsonNode e : round.path("excluded")) {
+                b.append(", ").append(e.path("id").asInt()).append(' ').append(e.path("status").asText().toLowerCase(
+                        Locale.ROOT));
+            }
+            return b.toString();
+        }
+        JsonNode clock = s.path("clock");
+        if (clock.path("lastCorrectionAgeMillis").isNumber()) {
+            return String.format(Locale.ROOT, "%s, %.1f s ago",
+                    DurationParser.format(clock.path("lastCorrectionNanos").asLong()),
+                    clock.path("lastCorrectionAgeMillis").asLong() / 1000.0);
+        }
+        JsonNode master = s.path("master");
+        if (master.isObject() && !master.path("joined").asBoolean()) {
+            return "not joined to " + master.path("address").asText();
+        }
+        return "-";
+    }
+}

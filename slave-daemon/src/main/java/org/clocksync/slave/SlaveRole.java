@@ -1,0 +1,223 @@
+package org.clocksync.slave;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.clocksync.core.Action;
+import org.clocksync.core.AdjustClock;
+import org.clocksync.core.RoundCompleted;
+import org.clocksync.core.Send;
+import org.clocksync.core.berkeley.ReconnectBackoff;
+import org.clocksync.core.berkeley.BerkeleyFollower;
+import org.clocksync.daemon.HostPort;
+import org.clocksync.daemon.Node;
+import org.clocksync.daemon.NodeContext;
+import org.clocksync.daemon.ProtocolChannels;
+import org.clocksync.daemon.RateLimitedLog;
+import org.clocksync.daemon.Role;
+import org.clocksync.protocol.ErrorCode;
+import org.clocksync.protocol.Frame;
+import org.clocksync.protocol.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The slave role: keeps one connection to the master (reconnecting with capped exponential backoff),
+ * answers its polls and applies its corrections through the Berkeley follower.
+ */
+public final class SlaveRole implements Role {
+    private static final Logger LOG = LoggerFactory.getLogger(SlaveRole.class);
+    private static final long CONNECT_TIMEOUT_MILLIS = 2_000;
+
+    private final Node node;
+    private final NodeContext ctx;
+    private final HostPort masterAddress;
+    private final BerkeleyFollower follower;
+    private final ReconnectBackoff backoff = ReconnectBackoff.defaults();
+    private final SplittableRandom jitter = new SplittableRandom();
+    private final RateLimitedLog unreachableLog = new RateLimitedLog(LOG, 10_000_000_000L);
+    private final Bootstrap bootstrap;
+    private Channel master;
+    private boolean joined;
+    private boolean stopped;
+    private int failedAttempts;
+    private long helloRequestId;
+    private long nextRequestId = 1;
+    private int coordinatorId;
+    private long joinedHostNanos;
+    private long correctionsApplied;
+    private long connects;
+    private ScheduledFuture<?> reconnect;
+
+    public SlaveRole(Node node) {
+        this.node = node;
+        this.ctx = node.context();
+        this.masterAddress = node.options().master;
+        this.follower = new BerkeleyFollower(ctx.clock);
+        this.bootstrap = new Bootstrap()
+                .group(ctx.loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MILLIS)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ProtocolChannels.configure(ch, node, null, node.options().helloTimeoutNanos);
+                    }
+                });
+    }
+
+    @Override
+    public String name() {
+        return "SLAVE";
+    }
+
+    @Override
+    public int coordinatorId() {
+        return coordinatorId;
+    }
+
+    @Override
+    public void start() {
+        connect();
+    }
+
+    @Override
+    public void stop() {
+        stopped = true;
+        if (reconnect != null) {
+            reconnect.cancel(false);
+        }
+        if (master != null) {
+            master.close();
+        }
+    }
+
+    private void connect() {
+        if (stopped) {
+            return;
+        }
+        connects++;
+        if (connects > 1) {
+            node.metrics().masterReconnects.increment();
+        }
+        ChannelFuture f = bootstrap.connect(masterAddress.toSocketAddress());
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                scheduleReconnect("connect failed: " + done.cause().getMessage());
+                return;
+            }
+            master = f.channel();
+            helloRequestId = nextRequestId++;
+            ctx.send(master, new Message.Hello(helloRequestId, ctx.name()));
+        });
+    }
+
+    private void scheduleReconnect(String why) {
+        if (stopped) {
+            return;
+        }
+        long delayMillis = backoff.delayMillis(failedAttempts, jitter.nextDouble());
+        failedAttempts = Math.min(failedAttempts + 1, 30);
+        unreachableLog.warn("event=master_unreachable master={} why=\"{}\" retryInMillis={}", masterAddress, why,
+                delayMillis);
+        reconnect = ctx.loop.schedule(this::connect, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onFrame(Channel channel, Frame frame, long hostNanos) {
+        if (channel != master) {
+            onPeerFrame(channel, frame, hostNanos);
+            return;
+        }
+        Message message = frame.message();
+        if (message instanceof Message.Welcome welcome && welcome.requestId() == helloRequestId && !joined) {
+            joined = true;
+            failedAttempts = 0;
+            coordinatorId = welcome.coordinatorId();
+            joinedHostNanos = hostNanos;
+            follower.reset();
+            ProtocolChannels.setReadTimeout(channel,
+                    Math.max(node.options().readTimeoutNanos, 3 * welcome.roundIntervalMillis() * 1_000_000L));
+            LOG.info("event=joined master={} coordinatorId={} intervalMillis={}", masterAddress, coordinatorId,
+                    welcome.roundIntervalMillis());
+        } else if (message instanceof Message.ErrorMessage error) {
+            LOG.warn("event=master_refused master={} code={} text=\"{}\"", masterAddress, error.code(),
+                    error.text());
+            channel.close();
+        } else if (!joined) {
+            LOG.debug("event=ignored type={} note=\"not joined yet\"", frame.type());
+        } else if (message instanceof Message.BerkeleyPoll poll) {
+            execute(follower.onPoll(frame.senderId(), poll, hostNanos), hostNanos);
+        } else if (message instanceof Message.BerkeleyAdjust adjust) {
+            execute(follower.onAdjust(frame.senderId(), adjust, hostNanos), hostNanos);
+        } else {
+            LOG.debug("event=ignored type={} from={}", frame.type(), frame.senderId());
+        }
+    }
+
+    /** Inbound connections to a slave: peers and clients; only introductions and time requests for now. */
+    private void onPeerFrame(Channel channel, Frame frame, long hostNanos) {
+        Message message = frame.message();
+        if (message instanceof Message.Hello hello) {
+            ProtocolChannels.setReadTimeout(channel, node.options().readTimeoutNanos);
+            ctx.send(channel, new Message.Welcome(hello.requestId(), coordinatorId > 0 ? coordinatorId : 0, 0));
+        } else if (message instanceof Message.CristianRequest request) {
+            ctx.send(channel, new Message.CristianResponse(request.requestId(), ctx.clock.readNanos(hostNanos)));
+        } else {
+            ctx.send(channel, new Message.ErrorMessage(0, ErrorCode.NOT_COORDINATOR,
+                    "this node is a slave; its master is " + masterAddress));
+        }
+    }
+
+    private void execute(List<Action> actions, long hostNanos) {
+        for (Action action : actions) {
+            if (action instanceof Send send) {
+                if (master != null) {
+                    ctx.send(master, send.message());
+                }
+            } else if (action instanceof AdjustClock adjust) {
+                ctx.adjust(adjust, hostNanos);
+                correctionsApplied++;
+            }
+        }
+    }
+
+    @Override
+    public void onChannelClosed(Channel channel) {
+        if (channel != master) {
+            return;
+        }
+        boolean wasJoined = joined;
+        master = null;
+        joined = false;
+        follower.reset();
+        if (wasJoined) {
+            LOG.warn("event=master_lost master={} note=\"reconnecting with backoff\"", masterAddress);
+        }
+        scheduleReconnect(wasJoined ? "connection closed" : "closed before joining");
+    }
+
+    @Override
+    public void describe(Map<String, Object> status, long hostNanos) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("address", masterAddress.toString());
+        m.put("connected", master != null && master.isActive());
+        m.put("joined", joined);
+        m.put("joinedSeconds", joined ? (hostNanos - joinedHostNanos) / 1_000_000_000L : null);
+        m.put("connectAttempts", connects);
+        m.put("correctionsApplied", correctionsApplied);
+        m.put("rejectedCorrections", follower.rejectedAdjusts());
+        status.put("master", m);
+    }
+}
