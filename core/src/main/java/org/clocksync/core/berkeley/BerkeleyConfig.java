@@ -1,0 +1,30 @@
+package org.clocksync.core.berkeley;
+
+/** The knobs of a Berkeley coordinator, validated once so the round logic can rely on them. */
+public record BerkeleyConfig(long intervalNanos, int burstSize, long roundTimeoutNanos, long maxDeviationNanos) {
+    public static final long MIN_INTERVAL_NANOS = 1_000_000L;
+    public static final long MAX_INTERVAL_NANOS = 86_400L * 1_000_000_000L;
+    public static final int MAX_BURST_SIZE = 16;
+    public static final long MAX_DEVIATION_LIMIT_NANOS = 3_600L * 1_000_000_000L;
+
+    public BerkeleyConfig {
+        if (intervalNanos < MIN_INTERVAL_NANOS || intervalNanos > MAX_INTERVAL_NANOS) {
+            throw new IllegalArgumentException("Berkeley interval must be between 1 ms and 1 day, got " + intervalNanos + " ns");
+        }
+        if (burstSize < 1 || burstSize > MAX_BURST_SIZE) {
+            throw new IllegalArgumentException("Berkeley burst size must be 1.." + MAX_BURST_SIZE + " polls per member, got " + burstSize);
+        }
+        if (roundTimeoutNanos <= 0 || roundTimeoutNanos >= intervalNanos) {
+            throw new IllegalArgumentException("Berkeley round timeout must be positive and shorter than the interval ("
+                    + intervalNanos + " ns), got " + roundTimeoutNanos + " ns");
+        }
+        if (maxDeviationNanos <= 0 || maxDeviationNanos > MAX_DEVIATION_LIMIT_NANOS) {
+            throw new IllegalArgumentException("Berkeley max deviation must be between 1 ns and 1 hour, got " + maxDeviationNanos + " ns");
+        }
+    }
+
+    /** A round a second, 4 polls per member, members silent for 300 ms left out, readings 50 ms from the median ignored. */
+    public static BerkeleyConfig defaults() {
+        return new BerkeleyConfig(1_000_000_000L, 4, 300_000_000L, 50_000_000L);
+    }
+}

@@ -1,0 +1,286 @@
+package org.clocksync.core.berkeley;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.clocksync.core.Action;
+import org.clocksync.core.AdjustClock;
+import org.clocksync.core.Durations;
+import org.clocksync.core.RoundCompleted;
+import org.clocksync.core.Send;
+import org.clocksync.core.clock.ClockLimits;
+import org.clocksync.core.clock.LocalClock;
+import org.clocksync.protocol.Message;
+
+/**
+ * The master's side of the Berkeley algorithm as a sans-IO state machine: it polls every member in short bursts, takes
+ * the fault-tolerant average of their offsets and its own, and tells each node the signed correction to reach it.
+ *
+ * <p>Not thread-safe: the caller feeds it from one thread (an event loop) or the simulator.
+ */
+public final class BerkeleyCoordinator {
+    /** The most members one coordinator polls; per-round state is bounded by this times one outstanding poll each. */
+    public static final int MAX_MEMBERS = 4_096;
+
+    private final int selfId;
+    private final BerkeleyConfig config;
+    private final LocalClock localClock;
+    private final NavigableSet<Integer> members = new TreeSet<>();
+
+    private long nextRequestId = 1;
+    private long nextRoundId = 1;
+    private boolean scheduled;
+    private long nextRoundHostNanos;
+    private Round round;
+
+    private RoundReport lastRound;
+    private long roundsCompleted;
+    private long skippedRounds;
+    private long staleReplies;
+    private long invalidReplies;
+
+    /** The round in progress: its id, when it began, and one burst per member polled, by id. */
+    private record Round(long roundId, long startedHostNanos, SortedMap<Integer, MemberBurst> bursts) {
+        boolean allFinished(int burstSize) {
+            return bursts.values().stream().allMatch(b -> b.finished(burstSize));
+        }
+    }
+
+    public BerkeleyCoordinator(int selfId, BerkeleyConfig config, LocalClock localClock) {
+        if (selfId <= 0) {
+            throw new IllegalArgumentException("selfId must be a positive node id, got " + selfId);
+        }
+        this.selfId = selfId;
+        this.config = Objects.requireNonNull(config, "config");
+        this.localClock = Objects.requireNonNull(localClock, "localClock");
+    }
+
+    /** Polls {@code memberId} from the next round on; adding a member twice is harmless. */
+    public void addMember(int memberId) {
+        if (memberId <= 0 || memberId == selfId) {
+            throw new IllegalArgumentException("member id must be a positive node id other than the coordinator's own ("
+                    + selfId + "), got " + memberId);
+        }
+        if (!members.contains(memberId) && members.size() >= MAX_MEMBERS) {
+            throw new IllegalStateException("cannot add member " + memberId + ": this coordinator already polls "
+                    + MAX_MEMBERS + " members, the limit");
+        }
+        members.add(memberId);
+    }
+
+    /** Stops polling {@code memberId}; if a round is in progress it is reported there as left out, "disconnected". */
+    public void removeMember(int memberId) {
+        members.remove(memberId);
+        if (round != null) {
+            MemberBurst burst = round.bursts().get(memberId);
+            if (burst != null) {
+                burst.disconnect();
+            }
+        }
+    }
+
+    public NavigableSet<Integer> members() {
+        return Collections.unmodifiableNavigableSet(new TreeSet<>(members));
+    }
+
+    /**
+     * Finishes a round that is complete or timed out, and starts one when it is due: at once on the first tick that
+     * finds a member, then every interval from that planned start. Late ticks skip the rounds they missed.
+     */
+    public List<Action> tick(long hostNanos) {
+        List<Action> actions = new ArrayList<>();
+        if (round != null && (round.allFinished(config.burstSize())
+                || hostNanos - round.startedHostNanos() >= config.roundTimeoutNanos())) {
+            finishRound(hostNanos, actions);
+        }
+        if (round == null) {
+            maybeStartRound(hostNanos, actions);
+        }
+        return actions;
+    }
+
+    /** Takes one reply: keeps its sample and sends the burst's next poll, and finishes the round when every burst is done. */
+    public List<Action> onReply(int fromId, Message.BerkeleyReply reply, long hostNanos) {
+        Objects.requireNonNull(reply, "reply");
+        if (round == null || reply.roundId() != round.roundId()) {
+            staleReplies++;
+            return List.of();
+        }
+        MemberBurst burst = round.bursts().get(fromId);
+        if (burst == null || !burst.awaits(reply.requestId())) {
+            staleReplies++;
+            return List.of();
+        }
+        long t1Nanos = burst.answered();
+        long t4Nanos = localClock.readNanos(hostNanos);
+        String invalidReason = sampleOrReason(burst, reply.clockNanos(), t1Nanos, t4Nanos);
+        if (invalidReason != null) {
+            invalidReplies++;
+            burst.invalid(invalidReason);
+        }
+        List<Action> actions = new ArrayList<>();
+        if (burst.canPollAgain(config.burstSize())) {
+            sendPoll(burst, hostNanos, actions);
+        } else if (round.allFinished(config.burstSize())) {
+            finishRound(hostNanos, actions);
+        }
+        return actions;
+    }
+
+    /** Replies that matched no outstanding poll (unknown request, wrong member, finished round); dropped. */
+    public long staleReplies() {
+        return staleReplies;
+    }
+
+    /** Replies that matched a poll but carried an unusable reading (a clock more than ten years off, time going backwards). */
+    public long invalidReplies() {
+        return invalidReplies;
+    }
+
+    /** Planned rounds that were not run because the ticks came too late for them. */
+    public long skippedRounds() {
+        return skippedRounds;
+    }
+
+    public Optional<RoundReport> lastRound() {
+        return Optional.ofNullable(lastRound);
+    }
+
+    public long roundsCompleted() {
+        return roundsCompleted;
+    }
+
+    public boolean roundInProgress() {
+        return round != null;
+    }
+
+    public int selfId() {
+        return selfId;
+    }
+
+    public BerkeleyConfig config() {
+        return config;
+    }
+
+    private void maybeStartRound(long hostNanos, List<Action> actions) {
+        if (members.isEmpty()) {
+            scheduled = false; // whoever joins next is polled at once, as on the first tick
+            return;
+        }
+        long intervalNanos = config.intervalNanos();
+        if (!scheduled || nextRoundHostNanos - hostNanos > intervalNanos) {
+            // first round, or the host clock went back by more than an interval: start now rather than wait it out
+            scheduled = true;
+            nextRoundHostNanos = hostNanos;
+        }
+        if (hostNanos < nextRoundHostNanos) {
+            return;
+        }
+        long periodsDue = (hostNanos - nextRoundHostNanos) / intervalNanos + 1;
+        skippedRounds += periodsDue - 1;
+        nextRoundHostNanos += periodsDue * intervalNanos;
+        assert nextRoundHostNanos > hostNanos && nextRoundHostNanos - hostNanos <= intervalNanos;
+        startRound(hostNanos, actions);
+    }
+
+    private void startRound(long hostNanos, List<Action> actions) {
+        assert round == null && members.size() <= MAX_MEMBERS;
+        SortedMap<Integer, MemberBurst> bursts = new TreeMap<>();
+        round = new Round(nextRoundId++, hostNanos, bursts);
+        for (int memberId : members) {
+            MemberBurst burst = new MemberBurst(memberId);
+            bursts.put(memberId, burst);
+            sendPoll(burst, hostNanos, actions);
+        }
+    }
+
+    private void sendPoll(MemberBurst burst, long hostNanos, List<Action> actions) {
+        long requestId = nextRequestId++;
+        burst.pollSent(requestId, localClock.readNanos(hostNanos));
+        actions.add(new Send(burst.memberId(), new Message.BerkeleyPoll(requestId, round.roundId())));
+    }
+
+    /** Records the sample and returns null, or returns why it cannot be used. */
+    private static String sampleOrReason(MemberBurst burst, long clockNanos, long t1Nanos, long t4Nanos) {
+        long rttNanos = t4Nanos - t1Nanos;
+        if (rttNanos < 0) {
+            return "the local clock went back " + Durations.format(-rttNanos) + " between poll and reply";
+        }
+        long midpointNanos = t1Nanos + rttNanos / 2;
+        long offsetNanos;
+        try {
+            offsetNanos = Math.subtractExact(clockNanos, midpointNanos);
+        } catch (ArithmeticException overflow) {
+            offsetNanos = Long.MAX_VALUE;
+        }
+        if (!ClockLimits.isValidOffset(offsetNanos)) {
+            return "its clock reading " + clockNanos + " ns is more than ten years from the coordinator's";
+        }
+        burst.sample(offsetNanos, rttNanos);
+        return null;
+    }
+
+    private void finishRound(long hostNanos, List<Action> actions) {
+        Round finished = round;
+        round = null;
+        SortedMap<Integer, Long> readings = new TreeMap<>();
+        readings.put(selfId, 0L);
+        for (MemberBurst burst : finished.bursts().values()) {
+            if (burst.hasReading()) {
+                readings.put(burst.memberId(), burst.bestOffsetNanos());
+            }
+        }
+        FaultTolerantAverage.Result average = FaultTolerantAverage.compute(readings, config.maxDeviationNanos());
+        long averageNanos = average.averageNanos();
+
+        SortedMap<Integer, MemberResult> results = new TreeMap<>();
+        results.put(selfId, result(selfId, 0, 0, 1, averageNanos, average));
+        for (MemberBurst burst : finished.bursts().values()) {
+            int memberId = burst.memberId();
+            if (!burst.hasReading()) {
+                results.put(memberId, new MemberResult(memberId, MemberResult.Status.NO_REPLY, 0, 0, burst.samples(), 0,
+                        leftOutReason(burst)));
+                continue;
+            }
+            long correctionNanos = averageNanos - burst.bestOffsetNanos();
+            results.put(memberId, result(memberId, burst.bestOffsetNanos(), burst.bestRttNanos(), burst.samples(),
+                    correctionNanos, average));
+            actions.add(new Send(memberId, new Message.BerkeleyAdjust(nextRequestId++, finished.roundId(), correctionNanos)));
+        }
+        actions.add(new AdjustClock(averageNanos, "berkeley round " + finished.roundId()));
+
+        RoundReport report = new RoundReport(finished.roundId(), finished.startedHostNanos(), hostNanos,
+                average.medianNanos(), averageNanos, new ArrayList<>(results.values()));
+        assert report.members().size() == finished.bursts().size() + 1;
+        lastRound = report;
+        roundsCompleted++;
+        actions.add(new RoundCompleted(report));
+    }
+
+    private static MemberResult result(int nodeId, long offsetNanos, long rttNanos, int samples, long correctionNanos,
+                                       FaultTolerantAverage.Result average) {
+        Map<Integer, String> excluded = average.excludedReasons();
+        if (excluded.containsKey(nodeId)) {
+            return new MemberResult(nodeId, MemberResult.Status.EXCLUDED, offsetNanos, rttNanos, samples, correctionNanos,
+                    excluded.get(nodeId));
+        }
+        return new MemberResult(nodeId, MemberResult.Status.INCLUDED, offsetNanos, rttNanos, samples, correctionNanos, "");
+    }
+
+    private String leftOutReason(MemberBurst burst) {
+        if (burst.disconnected()) {
+            return "disconnected";
+        }
+        if (!burst.lastInvalidReason().isEmpty()) {
+            return "no usable reply within " + Durations.format(config.roundTimeoutNanos()) + ": " + burst.lastInvalidReason();
+        }
+        return "no reply within " + Durations.format(config.roundTimeoutNanos());
+    }
+}

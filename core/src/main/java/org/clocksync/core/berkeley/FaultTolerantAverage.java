@@ -1,0 +1,123 @@
+package org.clocksync.core.berkeley;
+
+import java.math.BigInteger;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.clocksync.core.Durations;
+import org.clocksync.core.clock.ClockLimits;
+
+/**
+ * The average of the clock readings that agree with the median, so one faulty or lying clock cannot drag the cluster
+ * (Gusella and Zatti's fault-tolerant average, with the median as the reference).
+ */
+public final class FaultTolerantAverage {
+    /** More readings than any coordinator can poll (4096 members and itself), with room for other algorithms. */
+    public static final int MAX_READINGS = 65_536;
+
+    private FaultTolerantAverage() {
+    }
+
+    /** The median, the included readings' rounded mean, and why each other reading was excluded; all sorted by id. */
+    public record Result(long medianNanos, long averageNanos, Set<Integer> included, Map<Integer, String> excludedReasons) {
+        public Result {
+            included = Collections.unmodifiableSortedSet(new TreeSet<>(included));
+            excludedReasons = Collections.unmodifiableSortedMap(new TreeMap<>(excludedReasons));
+        }
+    }
+
+    /**
+     * Excludes every reading more than {@code maxDeviationNanos} from the median and averages the rest (rounded half up).
+     * The median of an even count is the mean of the two middle readings. If no reading is that close (only possible for
+     * an even count whose two middle readings disagree: there is no majority to trust), the readings closest to the
+     * median are included, so the result is the median.
+     *
+     * @param offsetsNanos each node's offset, |offset| at most {@link ClockLimits#MAX_OFFSET_NANOS}; at least one
+     * @throws IllegalArgumentException on an empty or oversized map, a null or out-of-range reading or deviation
+     */
+    public static Result compute(Map<Integer, Long> offsetsNanos, long maxDeviationNanos) {
+        Objects.requireNonNull(offsetsNanos, "offsetsNanos");
+        if (offsetsNanos.isEmpty()) {
+            throw new IllegalArgumentException("a fault-tolerant average needs at least one reading, got none");
+        }
+        if (offsetsNanos.size() > MAX_READINGS) {
+            throw new IllegalArgumentException("got " + offsetsNanos.size() + " readings, the limit is " + MAX_READINGS);
+        }
+        if (maxDeviationNanos < 0 || maxDeviationNanos > ClockLimits.MAX_OFFSET_NANOS) {
+            throw new IllegalArgumentException("maxDeviationNanos must be in 0.." + ClockLimits.MAX_OFFSET_NANOS + ", got " + maxDeviationNanos);
+        }
+        SortedMap<Integer, Long> byId = new TreeMap<>();
+        for (Map.Entry<Integer, Long> entry : offsetsNanos.entrySet()) {
+            Long offset = entry.getValue();
+            if (entry.getKey() == null || offset == null) {
+                throw new IllegalArgumentException("reading " + entry + " has a null id or offset");
+            }
+            if (!ClockLimits.isValidOffset(offset)) {
+                throw new IllegalArgumentException("node " + entry.getKey() + " has offset " + offset
+                        + " ns, beyond the limit of +-" + ClockLimits.MAX_OFFSET_NANOS + " ns");
+            }
+            byId.put(entry.getKey(), offset);
+        }
+        long medianNanos = median(byId.values().stream().mapToLong(Long::longValue).sorted().toArray());
+
+        SortedSet<Integer> included = new TreeSet<>();
+        long closestNanos = Long.MAX_VALUE;
+        for (Map.Entry<Integer, Long> entry : byId.entrySet()) {
+            long distanceNanos = Math.abs(entry.getValue() - medianNanos);
+            closestNanos = Math.min(closestNanos, distanceNanos);
+            if (distanceNanos <= maxDeviationNanos) {
+                included.add(entry.getKey());
+            }
+        }
+        if (included.isEmpty()) {
+            for (Map.Entry<Integer, Long> entry : byId.entrySet()) {
+                if (Math.abs(entry.getValue() - medianNanos) == closestNanos) {
+                    included.add(entry.getKey());
+                }
+            }
+        }
+        assert !included.isEmpty();
+
+        SortedMap<Integer, String> excluded = new TreeMap<>();
+        BigInteger sum = BigInteger.ZERO;
+        for (Map.Entry<Integer, Long> entry : byId.entrySet()) {
+            long offset = entry.getValue();
+            if (included.contains(entry.getKey())) {
+                sum = sum.add(BigInteger.valueOf(offset));
+            } else {
+                excluded.put(entry.getKey(), "offset " + Durations.signedSeconds(offset, 6) + " is "
+                        + Durations.seconds(Math.abs(offset - medianNanos), 3) + " from the median, over the "
+                        + Durations.format(maxDeviationNanos) + " limit");
+            }
+        }
+        long averageNanos = roundedMean(sum, included.size());
+        assert included.size() + excluded.size() == byId.size();
+        return new Result(medianNanos, averageNanos, included, excluded);
+    }
+
+    private static long median(long[] sortedNanos) {
+        int n = sortedNanos.length;
+        if (n % 2 == 1) {
+            return sortedNanos[n / 2];
+        }
+        return roundedMean(BigInteger.valueOf(sortedNanos[n / 2 - 1]).add(BigInteger.valueOf(sortedNanos[n / 2])), 2);
+    }
+
+    /** floor((2 * sum + n) / (2 * n)): the mean rounded half up, exact for any count and magnitude. */
+    static long roundedMean(BigInteger sum, int count) {
+        assert count > 0;
+        BigInteger numerator = sum.shiftLeft(1).add(BigInteger.valueOf(count));
+        BigInteger denominator = BigInteger.valueOf(2L * count);
+        BigInteger[] quotientAndRemainder = numerator.divideAndRemainder(denominator);
+        BigInteger quotient = quotientAndRemainder[0];
+        if (quotientAndRemainder[1].signum() < 0) {
+            quotient = quotient.subtract(BigInteger.ONE);
+        }
+        return quotient.longValueExact();
+    }
+}
