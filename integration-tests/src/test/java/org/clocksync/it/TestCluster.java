@@ -48,7 +48,7 @@ final class TestCluster implements AutoCloseable {
     /** Starts the master, then every line, and waits until the master has them all as members. */
     TestCluster start() throws IOException {
         master.start();
-        await("master admin answers").atMost(Duration.ofSeconds(30)).until(() -> master.statusOrNull() != null);
+        await("master admin answers").atMost(Duration.ofSeconds(60)).until(() -> master.statusOrNull() != null);
         for (DaemonProcess p : lines) {
             p.start();
         }
@@ -57,7 +57,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     void awaitMembers(int count) {
-        await("master has " + count + " members").atMost(Duration.ofSeconds(30))
+        await("master has " + count + " members").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     JsonNode s = master.statusOrNull();

@@ -26,6 +26,7 @@ public final class DaemonMetrics implements RejectionCounter {
     public final Counter rounds;
     public final Counter membersExcluded;
     public final Counter membersNoReply;
+    public final Counter membersSlowReply;
     public final Counter clockSteps;
     public final Counter clockSlews;
     public final Counter masterReconnects;
@@ -51,6 +52,8 @@ public final class DaemonMetrics implements RejectionCounter {
                 .description("Members left out of a round's average").tag("why", "excluded").register(registry);
         membersNoReply = Counter.builder("clocksync.berkeley.members.left.out")
                 .description("Members left out of a round's average").tag("why", "no_reply").register(registry);
+        membersSlowReply = Counter.builder("clocksync.berkeley.members.left.out")
+                .description("Members left out of a round's average").tag("why", "slow_reply").register(registry);
         clockSteps = Counter.builder("clocksync.clock.adjustments").description("Service clock corrections applied")
                 .tag("kind", "step").register(registry);
         clockSlews = Counter.builder("clocksync.clock.adjustments").description("Service clock corrections applied")

@@ -108,7 +108,7 @@ public final class DaemonOptions {
 
     @Option(names = "--warmup", paramLabel = "N",
             description = "Request/response exchanges with itself at start, so the hot path is compiled before the"
-                    + " first round is measured (0 turns it off). Default: ${DEFAULT-VALUE}.")
+                    + " first round is measured; at most 3 s are spent (0 turns it off). Default: ${DEFAULT-VALUE}.")
     public int warmupExchanges = 5_000;
 
     public String displayName() {

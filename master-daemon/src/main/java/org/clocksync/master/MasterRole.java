@@ -211,6 +211,7 @@ public final class MasterRole implements Role {
             switch (r.status()) {
                 case EXCLUDED -> node.metrics().membersExcluded.increment();
                 case NO_REPLY -> node.metrics().membersNoReply.increment();
+                case SLOW_REPLY -> node.metrics().membersSlowReply.increment();
                 default -> node.metrics().pollRttSeconds.record(r.rttNanos() / 1e9);
             }
             if (r.status() != MemberResult.Status.INCLUDED) {
@@ -222,7 +223,7 @@ public final class MasterRole implements Role {
                 DurationParser.format(report.averageNanos()),
                 (report.finishedHostNanos() - report.startedHostNanos()) / 1000);
         for (MemberResult r : report.members()) {
-            if (r.status() == MemberResult.Status.EXCLUDED) {
+            if (r.status() == MemberResult.Status.EXCLUDED || r.status() == MemberResult.Status.SLOW_REPLY) {
                 LOG.info("event=excluded round={} id={} reason=\"{}\"", report.roundId(), r.nodeId(), r.reason());
             }
         }

@@ -2,6 +2,7 @@ package org.clocksync.core.berkeley;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -33,6 +34,7 @@ public final class BerkeleyCoordinator {
     private final BerkeleyConfig config;
     private final LocalClock localClock;
     private final NavigableSet<Integer> members = new TreeSet<>();
+    private final Map<Integer, RttBaseline> rttBaselines = new HashMap<>();
 
     private long nextRequestId = 1;
     private long nextRoundId = 1;
@@ -78,6 +80,7 @@ public final class BerkeleyCoordinator {
     /** Stops polling {@code memberId}; if a round is in progress it is reported there as left out, "disconnected". */
     public void removeMember(int memberId) {
         members.remove(memberId);
+        rttBaselines.remove(memberId);
         if (round != null) {
             MemberBurst burst = round.bursts().get(memberId);
             if (burst != null) {
@@ -232,12 +235,23 @@ public final class BerkeleyCoordinator {
         round = null;
         SortedMap<Integer, Long> readings = new TreeMap<>();
         readings.put(selfId, 0L);
+        SortedMap<Integer, String> slow = new TreeMap<>();
         for (MemberBurst burst : finished.bursts().values()) {
-            if (burst.hasReading()) {
+            if (!burst.hasReading()) {
+                continue;
+            }
+            RttBaseline baseline = rttBaselines.computeIfAbsent(burst.memberId(), id -> new RttBaseline());
+            if (baseline.isSlow(burst.bestRttNanos())) {
+                slow.put(burst.memberId(), "best round trip " + Durations.format(burst.bestRttNanos()) + " is far over"
+                        + " this member's usual " + Durations.format(baseline.usualNanos())
+                        + "; the reading is not trusted this round");
+            } else {
                 readings.put(burst.memberId(), burst.bestOffsetNanos());
             }
+            baseline.record(burst.bestRttNanos());
         }
-        FaultTolerantAverage.Result average = FaultTolerantAverage.compute(readings, config.maxDeviationNanos());
+        FaultTolerantAverage.Result average = FaultTolerantAverage.computeWithReference(readings,
+                config.maxDeviationNanos(), selfId);
         long averageNanos = average.averageNanos();
 
         SortedMap<Integer, MemberResult> results = new TreeMap<>();
@@ -247,6 +261,11 @@ public final class BerkeleyCoordinator {
             if (!burst.hasReading()) {
                 results.put(memberId, new MemberResult(memberId, MemberResult.Status.NO_REPLY, 0, 0, burst.samples(), 0,
                         leftOutReason(burst)));
+                continue;
+            }
+            if (slow.containsKey(memberId)) {
+                results.put(memberId, new MemberResult(memberId, MemberResult.Status.SLOW_REPLY,
+                        burst.bestOffsetNanos(), burst.bestRttNanos(), burst.samples(), 0, slow.get(memberId)));
                 continue;
             }
             long correctionNanos = averageNanos - burst.bestOffsetNanos();

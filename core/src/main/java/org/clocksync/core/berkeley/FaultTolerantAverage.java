@@ -100,6 +100,42 @@ public final class FaultTolerantAverage {
         return new Result(medianNanos, averageNanos, included, excluded);
     }
 
+    /**
+     * Like {@link #compute}, but when the readings near the median are not a strict majority (two nodes that
+     * disagree, or a first round of strangers), the reading of {@code referenceId} decides instead: the readings
+     * within {@code maxDeviationNanos} of it are averaged. A coordinator passes its own id, so a lone slave that
+     * joins first cannot pull the master's clock to its own, and a majority can still outvote a wrong master.
+     */
+    public static Result computeWithReference(Map<Integer, Long> offsetsNanos, long maxDeviationNanos, int referenceId) {
+        Result byMedian = compute(offsetsNanos, maxDeviationNanos);
+        Long reference = offsetsNanos.get(referenceId);
+        if (reference == null) {
+            throw new IllegalArgumentException("the reference node " + referenceId + " has no reading");
+        }
+        long nearMedian = offsetsNanos.values().stream()
+                .filter(offset -> Math.abs(offset - byMedian.medianNanos()) <= maxDeviationNanos).count();
+        if (nearMedian * 2 > offsetsNanos.size()) {
+            return byMedian;
+        }
+        SortedSet<Integer> included = new TreeSet<>();
+        SortedMap<Integer, String> excluded = new TreeMap<>();
+        BigInteger sum = BigInteger.ZERO;
+        for (Map.Entry<Integer, Long> entry : new TreeMap<>(offsetsNanos).entrySet()) {
+            long offset = entry.getValue();
+            long distanceNanos = Math.abs(offset - reference);
+            if (distanceNanos <= maxDeviationNanos) {
+                included.add(entry.getKey());
+                sum = sum.add(BigInteger.valueOf(offset));
+            } else {
+                excluded.put(entry.getKey(), "no majority agrees within " + Durations.format(maxDeviationNanos)
+                        + " of the median, so node " + referenceId + "'s clock decides: offset "
+                        + Durations.signedSeconds(offset, 6) + " is " + Durations.seconds(distanceNanos, 3)
+                        + " from it, over the " + Durations.format(maxDeviationNanos) + " limit");
+            }
+        }
+        return new Result(byMedian.medianNanos(), roundedMean(sum, included.size()), included, excluded);
+    }
+
     private static long median(long[] sortedNanos) {
         int n = sortedNanos.length;
         if (n % 2 == 1) {

@@ -11,8 +11,11 @@ import java.util.Objects;
  */
 public record MemberResult(int nodeId, Status status, long offsetNanos, long rttNanos, int samples, long correctionNanos,
                            String reason) {
-    /** INCLUDED: counted in the average; EXCLUDED: too far from the median, corrected but not counted; NO_REPLY: left out. */
-    public enum Status { INCLUDED, EXCLUDED, NO_REPLY }
+    /**
+     * INCLUDED: counted in the average; EXCLUDED: too far from the median, corrected but not counted; NO_REPLY: left
+     * out; SLOW_REPLY: every sample's round trip was far over the member's usual, so neither counted nor corrected.
+     */
+    public enum Status { INCLUDED, EXCLUDED, NO_REPLY, SLOW_REPLY }
 
     public MemberResult {
         Objects.requireNonNull(status, "status");
@@ -23,7 +26,7 @@ public record MemberResult(int nodeId, Status status, long offsetNanos, long rtt
         if ((status == Status.INCLUDED) != reason.isEmpty()) {
             throw new IllegalArgumentException("a reason is given exactly when a member is not included: " + status + " '" + reason + "'");
         }
-        if (status == Status.NO_REPLY && correctionNanos != 0) {
+        if ((status == Status.NO_REPLY || status == Status.SLOW_REPLY) && correctionNanos != 0) {
             throw new IllegalArgumentException("a member left out gets no correction");
         }
     }
