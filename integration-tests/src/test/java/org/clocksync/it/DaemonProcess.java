@@ -20,6 +20,14 @@ final class DaemonProcess implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** Every daemon still running, so that a test JVM that is stopped early takes its daemons with it. */
+    private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "it-daemon-reaper"));
+    }
+
     final String name;
     final int id;
     final int listenPort;
@@ -59,7 +67,10 @@ final class DaemonProcess implements AutoCloseable {
         pb.environment().put("CLOCKSYNC_LOG_LEVEL", "INFO");
         pb.redirectOutput(starts == 1 ? ProcessBuilder.Redirect.to(log.toFile())
                 : ProcessBuilder.Redirect.appendTo(log.toFile()));
-        process = pb.start();
+        Process started = pb.start();
+        process = started;
+        RUNNING.add(started);
+        started.onExit().thenRun(() -> RUNNING.remove(started));
         return this;
     }
 

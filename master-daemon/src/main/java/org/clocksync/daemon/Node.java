@@ -182,6 +182,10 @@ public final class Node implements AutoCloseable {
         clock.put("correctionNanos", context.clock.correctionNanos(hostNanos));
         clock.put("pendingSlewNanos", context.clock.pendingSlewNanos(hostNanos));
         clock.put("stepsTaken", context.clock.stepsTaken());
+        clock.put("frequencyCorrectionPpm", context.clock.frequencyPpm());
+        double drift = context.discipline.estimatedDriftPpm();
+        clock.put("estimatedDriftPpm", Double.isNaN(drift) ? null : drift);
+        clock.put("driftSamples", context.discipline.samples());
         clock.put("lastCorrectionNanos", context.lastAdjustNanos());
         clock.put("lastCorrectionAgeMillis", context.lastAdjustHostNanos() == 0 ? null
                 : (hostNanos - context.lastAdjustHostNanos()) / 1_000_000L);

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import org.clocksync.core.AdjustClock;
 import org.clocksync.core.clock.ClockAdjustment;
+import org.clocksync.core.clock.ClockDiscipline;
 import org.clocksync.core.clock.ServiceClock;
 import org.clocksync.core.clock.SimulatedHardwareClock;
 import org.clocksync.protocol.Frame;
@@ -22,6 +23,8 @@ public final class NodeContext {
     public final EventLoop loop;
     public final SimulatedHardwareClock hardwareClock;
     public final ServiceClock clock;
+    /** Applies corrections to {@link #clock} and learns the hardware drift from them. */
+    public final ClockDiscipline discipline;
     public final DaemonMetrics metrics;
     public final long startedHostNanos;
     private long epoch = 1;
@@ -35,6 +38,7 @@ public final class NodeContext {
         this.loop = loop;
         this.hardwareClock = hardwareClock;
         this.clock = clock;
+        this.discipline = new ClockDiscipline(clock);
         this.metrics = metrics;
         this.startedHostNanos = startedHostNanos;
     }
@@ -80,7 +84,14 @@ public final class NodeContext {
 
     /** Applies a correction decided by an algorithm and logs what the clock did. */
     public void adjust(AdjustClock adjust, long hostNanos) {
-        ClockAdjustment done = clock.adjust(adjust.correctionNanos(), hostNanos);
+        ClockAdjustment done;
+        try {
+            done = discipline.apply(adjust.correctionNanos(), hostNanos);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("event=correction_refused correction={} cause=\"{}\" why=\"{}\"",
+                    DurationParser.format(adjust.correctionNanos()), adjust.cause(), e.getMessage());
+            return;
+        }
         lastAdjustHostNanos = hostNanos;
         lastAdjustNanos = adjust.correctionNanos();
         if (done.kind() == ClockAdjustment.Kind.STEP) {

@@ -6,10 +6,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.core.Action;
@@ -44,7 +42,8 @@ public final class MasterRole implements Role {
     private final NodeContext ctx;
     private final BerkeleyCoordinator coordinator;
     private final Map<Integer, Member> members = new HashMap<>();
-    private final Set<Channel> toFlush = new LinkedHashSet<>();
+    /** Channels written but not yet flushed in this batch; a list, since each member gets one adjust per round. */
+    private final List<Channel> toFlush = new ArrayList<>();
     private ScheduledFuture<?> ticker;
     private RoundReport lastRound;
     private long lastRoundHostNanos;
@@ -99,8 +98,15 @@ public final class MasterRole implements Role {
         for (Action action : actions) {
             if (action instanceof Send send) {
                 Member m = members.get(send.toNodeId());
-                if (m != null) {
-                    ctx.write(m.channel(), send.message());
+                if (m == null) {
+                    continue;
+                }
+                ctx.write(m.channel(), send.message());
+                if (send.message() instanceof Message.BerkeleyPoll poll) {
+                    // Stamp t1 once the poll is encoded, just before the socket write, not when it was decided.
+                    coordinator.onPollSent(m.id(), poll.requestId(), HostClock.nowNanos());
+                    m.channel().flush();
+                } else {
                     toFlush.add(m.channel());
                 }
             } else if (action instanceof AdjustClock adjust) {

@@ -49,9 +49,22 @@ public final class BerkeleyCoordinator {
     private long invalidReplies;
 
     /** The round in progress: its id, when it began, and one burst per member polled, by id. */
-    private record Round(long roundId, long startedHostNanos, SortedMap<Integer, MemberBurst> bursts) {
-        boolean allFinished(int burstSize) {
-            return bursts.values().stream().allMatch(b -> b.finished(burstSize));
+    /** One round in progress; counts unfinished bursts so that finishing is O(1) per reply, not O(members). */
+    private record Round(long roundId, long startedHostNanos, SortedMap<Integer, MemberBurst> bursts,
+                         java.util.Set<Integer> unfinished) {
+        Round(long roundId, long startedHostNanos, SortedMap<Integer, MemberBurst> bursts) {
+            this(roundId, startedHostNanos, bursts, new java.util.HashSet<>(bursts.keySet()));
+        }
+
+        /** Call after anything that may have finished {@code burst}. */
+        void update(MemberBurst burst, int burstSize) {
+            if (burst.finished(burstSize)) {
+                unfinished.remove(burst.memberId());
+            }
+        }
+
+        boolean allFinished() {
+            return unfinished.isEmpty();
         }
     }
 
@@ -85,6 +98,7 @@ public final class BerkeleyCoordinator {
             MemberBurst burst = round.bursts().get(memberId);
             if (burst != null) {
                 burst.disconnect();
+                round.update(burst, config.burstSize());
             }
         }
     }
@@ -99,7 +113,7 @@ public final class BerkeleyCoordinator {
      */
     public List<Action> tick(long hostNanos) {
         List<Action> actions = new ArrayList<>();
-        if (round != null && (round.allFinished(config.burstSize())
+        if (round != null && (round.allFinished()
                 || hostNanos - round.startedHostNanos() >= config.roundTimeoutNanos())) {
             finishRound(hostNanos, actions);
         }
@@ -131,10 +145,27 @@ public final class BerkeleyCoordinator {
         List<Action> actions = new ArrayList<>();
         if (burst.canPollAgain(config.burstSize())) {
             sendPoll(burst, hostNanos, actions);
-        } else if (round.allFinished(config.burstSize())) {
+        }
+        round.update(burst, config.burstSize());
+        if (round.allFinished()) {
             finishRound(hostNanos, actions);
         }
         return actions;
+    }
+
+    /**
+     * The caller reports when a poll actually left (after encoding, just before the socket write), so the round trip
+     * does not include the time it spent writing other members' polls or handling other replies first. Optional: a
+     * caller that does not report gets t1 from the action's own time. Unknown or answered polls are ignored.
+     */
+    public void onPollSent(int memberId, long requestId, long hostNanos) {
+        if (round == null) {
+            return;
+        }
+        MemberBurst burst = round.bursts().get(memberId);
+        if (burst != null) {
+            burst.departed(requestId, localClock.readNanos(hostNanos));
+        }
     }
 
     /** Replies that matched no outstanding poll (unknown request, wrong member, finished round); dropped. */
@@ -200,6 +231,7 @@ public final class BerkeleyCoordinator {
         for (int memberId : members) {
             MemberBurst burst = new MemberBurst(memberId);
             bursts.put(memberId, burst);
+            round.unfinished().add(memberId);
             sendPoll(burst, hostNanos, actions);
         }
     }

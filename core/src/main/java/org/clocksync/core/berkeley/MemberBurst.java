@@ -26,6 +26,13 @@ final class MemberBurst {
         outstandingT1Nanos = t1Nanos;
     }
 
+    /** Moves t1 later to when the poll really left; never earlier, so a late report cannot shrink a round trip. */
+    void departed(long requestId, long t1Nanos) {
+        if (awaits(requestId) && t1Nanos > outstandingT1Nanos) {
+            outstandingT1Nanos = t1Nanos;
+        }
+    }
+
     boolean awaits(long requestId) {
         return !disconnected && outstandingRequestId != NONE && outstandingRequestId == requestId;
     }

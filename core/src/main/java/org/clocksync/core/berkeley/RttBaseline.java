@@ -10,9 +10,13 @@ import java.util.Arrays;
 final class RttBaseline {
     static final int HISTORY = 8;
     static final int MIN_HISTORY = 3;
-    /** A reading is slow when its round trip exceeds both RATIO times the usual and the usual plus SLACK. */
-    static final long RATIO = 3;
-    static final long SLACK_NANOS = 200_000;
+    /**
+     * A reading is slow when its round trip exceeds both RATIO times the usual and the usual plus SLACK. Strict on
+     * purpose: a node that has learned its drift loses a few microseconds by skipping a round, while a reading with a
+     * round trip of 300 us can be 150 us wrong.
+     */
+    static final long RATIO = 2;
+    static final long SLACK_NANOS = 50_000;
 
     private final long[] bestRttNanos = new long[HISTORY];
     private int count;

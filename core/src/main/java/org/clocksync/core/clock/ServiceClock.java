@@ -22,6 +22,10 @@ public final class ServiceClock implements LocalClock {
     /** The hardware reading when the slew in progress began. */
     private long slewStartHardwareNanos;
     private int stepsTaken;
+    /** Frequency correction in parts per billion (integers keep "never backwards" exact); 0 until disciplined. */
+    private long frequencyPpb;
+    /** The hardware reading from which the current frequency correction accrues. */
+    private long frequencyStartHardwareNanos;
 
     public ServiceClock(LocalClock hardware, ServiceClockConfig config) {
         this.hardware = Objects.requireNonNull(hardware, "hardware");
@@ -31,7 +35,31 @@ public final class ServiceClock implements LocalClock {
     @Override
     public long readNanos(long hostNanos) {
         long hardwareNanos = hardware.readNanos(hostNanos);
-        return hardwareNanos + appliedNanos + slewProgressNanos(hardwareNanos);
+        return hardwareNanos + appliedNanos + slewProgressNanos(hardwareNanos) + frequencyNanos(hardwareNanos);
+    }
+
+    /**
+     * Makes the clock run {@code ppm} parts per million faster (negative: slower) than its hardware from now on,
+     * without moving its current reading. This is how a node that has measured its own drift holds between rounds.
+     *
+     * @throws IllegalArgumentException beyond +-{@link ClockLimits#MAX_DRIFT_PPM}
+     */
+    public void setFrequencyPpm(double ppm, long hostNanos) {
+        if (Double.isNaN(ppm) || Math.abs(ppm) > ClockLimits.MAX_DRIFT_PPM) {
+            throw new IllegalArgumentException("frequency correction " + ppm + " ppm is beyond +-"
+                    + ClockLimits.MAX_DRIFT_PPM + " ppm");
+        }
+        long hardwareNanos = hardware.readNanos(hostNanos);
+        long before = readNanos(hostNanos);
+        appliedNanos += frequencyNanos(hardwareNanos);
+        frequencyStartHardwareNanos = hardwareNanos;
+        frequencyPpb = Math.round(ppm * 1_000.0);
+        assert readNanos(hostNanos) == before : "changing frequency must not move the clock";
+    }
+
+    /** The frequency correction in force, in ppm. */
+    public double frequencyPpm() {
+        return frequencyPpb / 1_000.0;
     }
 
     /**
@@ -48,7 +76,7 @@ public final class ServiceClock implements LocalClock {
      */
     public ClockAdjustment adjust(long correctionNanos, long hostNanos) {
         long hardwareNanos = hardware.readNanos(hostNanos);
-        long totalSoFarNanos = appliedNanos + slewProgressNanos(hardwareNanos);
+        long totalSoFarNanos = appliedNanos + slewProgressNanos(hardwareNanos) + frequencyNanos(hardwareNanos);
         if (!ClockLimits.isValidCorrection(correctionNanos) || !ClockLimits.isValidCorrection(totalSoFarNanos + correctionNanos)) {
             throw new IllegalArgumentException("correction " + correctionNanos + " ns would take the service clock "
                     + (totalSoFarNanos + correctionNanos) + " ns from its hardware clock; the limit is +-"
@@ -56,6 +84,7 @@ public final class ServiceClock implements LocalClock {
         }
         long readingBeforeNanos = hardwareNanos + totalSoFarNanos;
         appliedNanos = totalSoFarNanos;
+        frequencyStartHardwareNanos = hardwareNanos;
         slewTargetNanos = 0;
         slewStartHardwareNanos = hardwareNanos;
         boolean large = Math.abs(correctionNanos) > config.stepThresholdNanos();
@@ -71,7 +100,8 @@ public final class ServiceClock implements LocalClock {
 
     /** The service reading minus the hardware reading: every step and the slew progress so far. */
     public long correctionNanos(long hostNanos) {
-        return appliedNanos + slewProgressNanos(hardware.readNanos(hostNanos));
+        long hardwareNanos = hardware.readNanos(hostNanos);
+        return appliedNanos + slewProgressNanos(hardwareNanos) + frequencyNanos(hardwareNanos);
     }
 
     /** What remains of the slew in progress, signed; 0 when the clock is not slewing. */
@@ -106,6 +136,19 @@ public final class ServiceClock implements LocalClock {
         }
         long magnitudeNanos = Math.min(Math.abs(slewTargetNanos), maxSlewNanos(elapsedNanos, config.maxSlewPpm()));
         return slewTargetNanos < 0 ? -magnitudeNanos : magnitudeNanos;
+    }
+
+    /** What the frequency correction has added since it last started accruing: floor(elapsed * ppb / 1e9). */
+    private long frequencyNanos(long hardwareNanos) {
+        if (frequencyPpb == 0) {
+            return 0;
+        }
+        long elapsedNanos = hardwareNanos - frequencyStartHardwareNanos;
+        if (elapsedNanos <= 0) {
+            return 0;
+        }
+        long ppb = 1_000_000_000L;
+        return (elapsedNanos / ppb) * frequencyPpb + Math.floorDiv((elapsedNanos % ppb) * frequencyPpb, ppb);
     }
 
     /** floor(elapsed * ppm / 1e6) without overflow for any non-negative elapsed and ppm under 1e6. */

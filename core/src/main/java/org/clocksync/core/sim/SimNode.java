@@ -1,5 +1,6 @@
 package org.clocksync.core.sim;
 
+import org.clocksync.core.clock.ClockDiscipline;
 import org.clocksync.core.clock.ServiceClock;
 import org.clocksync.core.clock.ServiceClockConfig;
 import org.clocksync.core.clock.SimulatedHardwareClock;
@@ -16,6 +17,7 @@ final class SimNode {
     /** Bumped on every start and crash, so timers and messages addressed to an earlier life are dropped. */
     private long incarnation;
     private ServiceClock serviceClock;
+    private ClockDiscipline discipline;
     private SimProcess process;
 
     SimNode(int id, SimulatedHardwareClock hardware, ServiceClockConfig clockConfig, long tickPeriodNanos, ProcessFactory factory) {
@@ -31,6 +33,7 @@ final class SimNode {
         incarnation++;
         alive = true;
         serviceClock = new ServiceClock(hardware, clockConfig);
+        discipline = new ClockDiscipline(serviceClock);
         process = factory.create(id, serviceClock);
         if (process == null) {
             throw new IllegalStateException("the process factory of node " + id + " returned null");
@@ -50,6 +53,10 @@ final class SimNode {
 
     long incarnation() {
         return incarnation;
+    }
+
+    ClockDiscipline discipline() {
+        return discipline;
     }
 
     ServiceClock serviceClock() {

@@ -59,6 +59,17 @@ class BerkeleyScenarioTest {
     }
 
     @Test
+    void learnedDriftHoldsTheSpreadNearTheMeasurementNoise() {
+        BerkeleyScenario scenario = factory(42);
+        scenario.runRounds(30);
+        long steadySpread = maxSpreadOver(scenario, 50);
+        System.out.println("steady spread with drift discipline: " + steadySpread / 1000 + " us");
+        // Without the drift estimate the worst spread is ~200 us (drift x interval, see above); with it, what is left
+        // is the estimation error of each round (~27 us) plus the residual drift of a 16-sample regression.
+        assertThat(steadySpread).isLessThan(80 * US);
+    }
+
+    @Test
     void anHourLiarJoiningIsExcludedAndBroughtToTheClustersTime() {
         BerkeleyScenario scenario = factory(43);
         scenario.runRounds(10);

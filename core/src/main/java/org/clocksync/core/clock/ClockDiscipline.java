@@ -1,0 +1,39 @@
+package org.clocksync.core.clock;
+
+/**
+ * Applies the corrections an algorithm decides to a service clock, and learns the hardware clock's drift from them:
+ * each correction tells exactly where the cluster's time is, so the raw offset of the hardware clock from it is
+ * {@code -(corrections so far + this correction)}, whatever the node did to its clock before.
+ */
+public final class ClockDiscipline {
+    private final ServiceClock clock;
+    private final DriftEstimator estimator = new DriftEstimator();
+
+    public ClockDiscipline(ServiceClock clock) {
+        this.clock = clock;
+    }
+
+    /** Applies {@code correctionNanos} (step or slew, as the clock decides) and re-tunes the frequency correction. */
+    public ClockAdjustment apply(long correctionNanos, long hostNanos) {
+        long hardwareNanos = clock.hardware().readNanos(hostNanos);
+        long rawOffsetNanos = -(clock.correctionNanos(hostNanos) + correctionNanos);
+        ClockAdjustment done = clock.adjust(correctionNanos, hostNanos);
+        estimator.add(hardwareNanos, rawOffsetNanos);
+        estimator.driftPpm().ifPresent(drift -> clock.setFrequencyPpm(
+                Math.max(-ClockLimits.MAX_DRIFT_PPM, Math.min(ClockLimits.MAX_DRIFT_PPM, -drift)), hostNanos));
+        return done;
+    }
+
+    public ServiceClock clock() {
+        return clock;
+    }
+
+    /** The hardware drift against the cluster as last estimated, in ppm; NaN before there are enough samples. */
+    public double estimatedDriftPpm() {
+        return estimator.driftPpm().orElse(Double.NaN);
+    }
+
+    public int samples() {
+        return estimator.samples();
+    }
+}

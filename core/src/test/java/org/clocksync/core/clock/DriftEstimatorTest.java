@@ -1,0 +1,73 @@
+package org.clocksync.core.clock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DriftEstimatorTest {
+    private static final long T0 = 1_700_000_000_000_000_000L;
+    private static final long S = 1_000_000_000L;
+
+    @Test
+    void noEstimateFromTooFewSamples() {
+        DriftEstimator e = new DriftEstimator();
+        for (int i = 0; i < DriftEstimator.MIN_SAMPLES - 1; i++) {
+            e.add(T0 + i * S, 40_000L * i);
+        }
+        assertThat(e.driftPpm()).isEmpty();
+        e.add(T0 + 10 * S, 400_000L);
+        assertThat(e.driftPpm()).isPresent();
+    }
+
+    @Test
+    void anExactLineGivesItsSlope() {
+        DriftEstimator e = new DriftEstimator();
+        for (int i = 0; i < 40; i++) {
+            e.add(T0 + i * S, 3_000_000_000L + 50_000L * i); // +50 us per second: 50 ppm fast
+        }
+        assertThat(e.driftPpm().getAsDouble()).isCloseTo(50.0, within(1e-6));
+        assertThat(e.samples()).isEqualTo(DriftEstimator.MAX_SAMPLES);
+    }
+
+    @Test
+    void noisySamplesStillGiveTheSlopeWithinAFewPpm() {
+        Random random = new Random(7);
+        DriftEstimator e = new DriftEstimator();
+        for (int i = 0; i < DriftEstimator.MAX_SAMPLES; i++) {
+            long noise = (long) (random.nextGaussian() * 30_000); // 30 us of measurement noise
+            e.add(T0 + i * S, -80_000L * i + noise);
+        }
+        assertThat(e.driftPpm().getAsDouble()).isCloseTo(-80.0, within(5.0));
+    }
+
+    @Test
+    void oneOutlierIsIgnoredButThreeInARowStartOver() {
+        DriftEstimator e = new DriftEstimator();
+        int i = 0;
+        for (; i < 10; i++) {
+            e.add(T0 + i * S, 20_000L * i);
+        }
+        e.add(T0 + i++ * S, 5_000_000_000L);
+        assertThat(e.driftPpm().getAsDouble()).isCloseTo(20.0, within(1e-6));
+        assertThat(e.resets()).isZero();
+        e.add(T0 + i * S, 20_000L * i++); // a good sample ends the streak
+        for (int k = 0; k < 3; k++, i++) {
+            e.add(T0 + i * S, 5_000_000_000L + 10_000L * k);
+        }
+        assertThat(e.resets()).isEqualTo(1);
+        assertThat(e.samples()).isEqualTo(1);
+        assertThat(e.driftPpm()).isEmpty();
+    }
+
+    @Test
+    void timeGoingBackwardsStartsOver() {
+        DriftEstimator e = new DriftEstimator();
+        for (int i = 0; i < 8; i++) {
+            e.add(T0 + i * S, 0);
+        }
+        e.add(T0, 0);
+        assertThat(e.samples()).isEqualTo(1);
+    }
+}
