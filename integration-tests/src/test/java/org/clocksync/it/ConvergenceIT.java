@@ -32,7 +32,10 @@ class ConvergenceIT {
             assertThat(status.path("role").asText()).isEqualTo("MASTER");
             assertThat(status.path("coordinatorId").asInt()).isEqualTo(5);
             assertThat(status.path("lastRound").path("members")).hasSize(5);
-            assertThat(status.path("lastRound").path("excluded")).isEmpty();
+            // A reading delayed far beyond its usual round trip may be skipped (SLOW_REPLY); nobody is excluded
+            // as a liar or silent once the cluster has converged.
+            assertThat(status.path("lastRound").path("members").findValuesAsText("status"))
+                    .isSubsetOf("INCLUDED", "SLOW_REPLY").contains("INCLUDED");
             JsonNode slave = cluster.lines.get(0).status();
             assertThat(slave.path("role").asText()).isEqualTo("SLAVE");
             assertThat(slave.path("coordinatorId").asInt()).isEqualTo(5);

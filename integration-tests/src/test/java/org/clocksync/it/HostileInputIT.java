@@ -27,7 +27,7 @@ class HostileInputIT {
     @Test
     void hostileConnectionsAreClosedAndCountedAndTheClusterStaysSynchronized() throws Exception {
         List<String> common = List.of("--hello-timeout", "2s");
-        try (TestCluster cluster = TestCluster.factory(common, List.of("--interval", "500ms")).start()) {
+        try (TestCluster cluster = TestCluster.factory(common, List.of("--interval", "500ms"), "paranoid").start()) {
             cluster.awaitConverged(cluster.all(), Duration.ofSeconds(20));
             List<DaemonProcess> targets = List.of(cluster.master, cluster.lines.get(0));
             double[] before = new double[targets.size()];

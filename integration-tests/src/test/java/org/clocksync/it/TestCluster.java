@@ -17,18 +17,26 @@ final class TestCluster implements AutoCloseable {
     final DaemonProcess master;
     final List<DaemonProcess> lines = new ArrayList<>();
     private final List<String> commonArgs;
+    private final String leakDetection;
 
-    private TestCluster(List<String> commonArgs, List<String> masterArgs) {
+    private TestCluster(List<String> commonArgs, List<String> masterArgs, String leakDetection) {
         this.commonArgs = commonArgs;
+        this.leakDetection = leakDetection;
         List<String> args = new ArrayList<>(commonArgs);
         args.addAll(masterArgs);
         args.addAll(List.of("--sim-offset", "300ms", "--sim-drift-ppm", "15"));
-        this.master = new DaemonProcess(MASTER_MAIN, "LAB", 5, Ports.free(), Ports.free(), args);
+        this.master = new DaemonProcess(MASTER_MAIN, "LAB", 5, Ports.free(), Ports.free(), args, leakDetection);
     }
 
     /** LAB and KMC, MIT, TAPMI, SOLS with offsets of seconds and drifts up to 100 ppm. */
     static TestCluster factory(List<String> commonArgs, List<String> masterArgs) throws IOException {
-        TestCluster c = new TestCluster(commonArgs, masterArgs);
+        return factory(commonArgs, masterArgs, "simple");
+    }
+
+    /** The same, with Netty leak detection at {@code leakDetection} in every daemon (see DaemonProcess). */
+    static TestCluster factory(List<String> commonArgs, List<String> masterArgs, String leakDetection)
+            throws IOException {
+        TestCluster c = new TestCluster(commonArgs, masterArgs, leakDetection);
         c.line("KMC", 1, "2.5s", 40);
         c.line("MIT", 2, "-1.7s", -35);
         c.line("TAPMI", 3, "4s", 80);
@@ -40,7 +48,7 @@ final class TestCluster implements AutoCloseable {
         List<String> args = new ArrayList<>(commonArgs);
         args.addAll(List.of("--master", "127.0.0.1:" + master.listenPort, "--sim-offset", offset,
                 "--sim-drift-ppm", Double.toString(driftPpm)));
-        DaemonProcess p = new DaemonProcess(SLAVE_MAIN, name, id, Ports.free(), Ports.free(), args);
+        DaemonProcess p = new DaemonProcess(SLAVE_MAIN, name, id, Ports.free(), Ports.free(), args, leakDetection);
         lines.add(p);
         return p;
     }

@@ -56,6 +56,11 @@ public final class DaemonOptions {
                     + " corrected). Default: 50ms.")
     public long maxDeviationNanos = 50_000_000L;
 
+    @Option(names = "--probation-rounds", paramLabel = "N",
+            description = "A new member's first N rounds are corrected but not counted in the average (0..16)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    public int probationRounds = 3;
+
     @Option(names = "--sim-offset", paramLabel = "DURATION", converter = DurationNanosConverter.class,
             description = "Simulated hardware clock offset from the host clock, e.g. 2.5s, -300ms, 150us. Default: 0.")
     public long simOffsetNanos;
@@ -137,6 +142,9 @@ public final class DaemonOptions {
         }
         if (burst < 1 || burst > 16) {
             return "--burst must be between 1 and 16";
+        }
+        if (probationRounds < 0 || probationRounds > 16) {
+            return "--probation-rounds must be between 0 and 16";
         }
         if (maxDeviationNanos <= 0) {
             return "--max-deviation must be positive";

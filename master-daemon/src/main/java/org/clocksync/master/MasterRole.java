@@ -58,7 +58,8 @@ public final class MasterRole implements Role {
         this.ctx = node.context();
         var o = node.options();
         this.coordinator = new BerkeleyCoordinator(o.id,
-                new BerkeleyConfig(o.intervalNanos, o.burst, o.roundTimeoutNanos, o.maxDeviationNanos), ctx.clock);
+                new BerkeleyConfig(o.intervalNanos, o.burst, o.roundTimeoutNanos, o.maxDeviationNanos,
+                        o.probationRounds), ctx.clock);
     }
 
     @Override

@@ -1,13 +1,30 @@
 package org.clocksync.core.berkeley;
 
-/** The knobs of a Berkeley coordinator, validated once so the round logic can rely on them. */
-public record BerkeleyConfig(long intervalNanos, int burstSize, long roundTimeoutNanos, long maxDeviationNanos) {
+/**
+ * The knobs of a Berkeley coordinator, validated once so the round logic can rely on them.
+ *
+ * @param probationRounds a new member's first rounds in which it is corrected but not counted in the average: until
+ *                        its usual round trip is known, a delayed first reading cannot be told from a good one
+ */
+public record BerkeleyConfig(long intervalNanos, int burstSize, long roundTimeoutNanos, long maxDeviationNanos,
+                             int probationRounds) {
+    public static final int MAX_PROBATION_ROUNDS = 16;
+    public static final int DEFAULT_PROBATION_ROUNDS = 3;
     public static final long MIN_INTERVAL_NANOS = 1_000_000L;
     public static final long MAX_INTERVAL_NANOS = 86_400L * 1_000_000_000L;
     public static final int MAX_BURST_SIZE = 16;
     public static final long MAX_DEVIATION_LIMIT_NANOS = 3_600L * 1_000_000_000L;
 
+    /** Without probation: every member counts from its first round (tests and simulations of the bare algorithm). */
+    public BerkeleyConfig(long intervalNanos, int burstSize, long roundTimeoutNanos, long maxDeviationNanos) {
+        this(intervalNanos, burstSize, roundTimeoutNanos, maxDeviationNanos, 0);
+    }
+
     public BerkeleyConfig {
+        if (probationRounds < 0 || probationRounds > MAX_PROBATION_ROUNDS) {
+            throw new IllegalArgumentException("Berkeley probation must be 0.." + MAX_PROBATION_ROUNDS + " rounds, got "
+                    + probationRounds);
+        }
         if (intervalNanos < MIN_INTERVAL_NANOS || intervalNanos > MAX_INTERVAL_NANOS) {
             throw new IllegalArgumentException("Berkeley interval must be between 1 ms and 1 day, got " + intervalNanos + " ns");
         }
@@ -23,8 +40,11 @@ public record BerkeleyConfig(long intervalNanos, int burstSize, long roundTimeou
         }
     }
 
-    /** A round a second, 4 polls per member, members silent for 300 ms left out, readings 50 ms from the median ignored. */
+    /**
+     * A round a second, 4 polls per member, members silent for 300 ms left out, readings 50 ms from the median
+     * ignored, newcomers counted from their fourth round.
+     */
     public static BerkeleyConfig defaults() {
-        return new BerkeleyConfig(1_000_000_000L, 4, 300_000_000L, 50_000_000L);
+        return new BerkeleyConfig(1_000_000_000L, 4, 300_000_000L, 50_000_000L, DEFAULT_PROBATION_ROUNDS);
     }
 }

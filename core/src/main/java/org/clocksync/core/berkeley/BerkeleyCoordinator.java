@@ -268,12 +268,18 @@ public final class BerkeleyCoordinator {
         SortedMap<Integer, Long> readings = new TreeMap<>();
         readings.put(selfId, 0L);
         SortedMap<Integer, String> slow = new TreeMap<>();
+        SortedMap<Integer, String> probation = new TreeMap<>();
         for (MemberBurst burst : finished.bursts().values()) {
             if (!burst.hasReading()) {
                 continue;
             }
             RttBaseline baseline = rttBaselines.computeIfAbsent(burst.memberId(), id -> new RttBaseline());
-            if (baseline.isSlow(burst.bestRttNanos())) {
+            if (baseline.recorded() < config.probationRounds()) {
+                // A newcomer is corrected but not counted: until its usual round trip is known, nothing tells a
+                // delayed first reading (milliseconds off) from a good one, and it would move everyone.
+                probation.put(burst.memberId(), "new member: counted once its usual round trip is known (after "
+                        + config.probationRounds() + " rounds)");
+            } else if (baseline.isSlow(burst.bestRttNanos())) {
                 slow.put(burst.memberId(), "best round trip " + Durations.format(burst.bestRttNanos()) + " is far over"
                         + " this member's usual " + Durations.format(baseline.usualNanos())
                         + "; the reading is not trusted this round");
@@ -301,8 +307,19 @@ public final class BerkeleyCoordinator {
                 continue;
             }
             long correctionNanos = averageNanos - burst.bestOffsetNanos();
-            results.put(memberId, result(memberId, burst.bestOffsetNanos(), burst.bestRttNanos(), burst.samples(),
-                    correctionNanos, average));
+            if (probation.containsKey(memberId)) {
+                long fromMedianNanos = Math.abs(burst.bestOffsetNanos() - average.medianNanos());
+                String reason = fromMedianNanos > config.maxDeviationNanos()
+                        ? "offset " + Durations.signedSeconds(burst.bestOffsetNanos(), 6) + " is "
+                                + Durations.seconds(fromMedianNanos, 3) + " from the median, over the "
+                                + Durations.format(config.maxDeviationNanos()) + " limit"
+                        : probation.get(memberId);
+                results.put(memberId, new MemberResult(memberId, MemberResult.Status.EXCLUDED, burst.bestOffsetNanos(),
+                        burst.bestRttNanos(), burst.samples(), correctionNanos, reason));
+            } else {
+                results.put(memberId, result(memberId, burst.bestOffsetNanos(), burst.bestRttNanos(), burst.samples(),
+                        correctionNanos, average));
+            }
             actions.add(new Send(memberId, new Message.BerkeleyAdjust(nextRequestId++, finished.roundId(), correctionNanos)));
         }
         actions.add(new AdjustClock(averageNanos, "berkeley round " + finished.roundId()));

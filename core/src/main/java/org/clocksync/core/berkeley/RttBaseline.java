@@ -29,6 +29,11 @@ final class RttBaseline {
         count = Math.min(count + 1, HISTORY);
     }
 
+    /** How many rounds' round trips are recorded (at most HISTORY). */
+    int recorded() {
+        return count;
+    }
+
     /** The median of the recorded round trips, or -1 before there are enough to judge by. */
     long usualNanos() {
         if (count < MIN_HISTORY) {

@@ -319,7 +319,8 @@ class BerkeleyCoordinatorTest {
 
     @Test
     void configIsValidatedWithClearMessages() {
-        assertThat(BerkeleyConfig.defaults()).isEqualTo(new BerkeleyConfig(S, 4, 300 * MS, 50 * MS));
+        assertThat(BerkeleyConfig.defaults()).isEqualTo(new BerkeleyConfig(S, 4, 300 * MS, 50 * MS, 3));
+        assertThatThrownBy(() -> new BerkeleyConfig(S, 4, 300 * MS, 50 * MS, 17)).hasMessageContaining("probation");
         assertThatThrownBy(() -> new BerkeleyConfig(S, 17, 300 * MS, 50 * MS)).hasMessageContaining("burst size must be 1..16");
         assertThatThrownBy(() -> new BerkeleyConfig(S, 0, 300 * MS, 50 * MS)).hasMessageContaining("burst size");
         assertThatThrownBy(() -> new BerkeleyConfig(S, 4, S, 50 * MS)).hasMessageContaining("shorter than the interval");

@@ -3,6 +3,7 @@ package org.clocksync.core.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.clocksync.core.berkeley.BerkeleyConfig;
 import org.clocksync.core.berkeley.MemberResult;
 import org.clocksync.core.berkeley.RoundReport;
 import org.junit.jupiter.api.Test;
@@ -98,6 +99,10 @@ class BerkeleyScenarioTest {
         scenario.runFor(100 * MS);
         assertThat(Math.abs(scenario.offsetFromHostNanos(6) - scenario.offsetFromHostNanos(1))).isLessThan(MS);
         scenario.runRounds(1);
+        MemberResult onProbation = scenario.lastReport().member(6).orElseThrow();
+        assertThat(onProbation.status()).isEqualTo(MemberResult.Status.EXCLUDED);
+        assertThat(onProbation.reason()).startsWith("new member");
+        scenario.runRounds(BerkeleyConfig.DEFAULT_PROBATION_ROUNDS - 1);
         assertThat(scenario.lastReport().member(6).orElseThrow().status()).isEqualTo(MemberResult.Status.INCLUDED);
         assertThat(maxSpreadOver(scenario, 5)).isLessThan(MS);
     }
