@@ -86,7 +86,7 @@ public final class NodeContext {
     public void adjust(AdjustClock adjust, long hostNanos) {
         ClockAdjustment done;
         try {
-            done = discipline.apply(adjust.correctionNanos(), hostNanos);
+            done = discipline.apply(adjust.correctionNanos(), hostNanos, adjust.learnDrift());
         } catch (IllegalArgumentException e) {
             LOG.warn("event=correction_refused correction={} cause=\"{}\" why=\"{}\"",
                     DurationParser.format(adjust.correctionNanos()), adjust.cause(), e.getMessage());

@@ -322,7 +322,7 @@ public final class BerkeleyCoordinator {
             }
             actions.add(new Send(memberId, new Message.BerkeleyAdjust(nextRequestId++, finished.roundId(), correctionNanos)));
         }
-        actions.add(new AdjustClock(averageNanos, "berkeley round " + finished.roundId()));
+        actions.add(new AdjustClock(averageNanos, "berkeley round " + finished.roundId(), false));
 
         RoundReport report = new RoundReport(finished.roundId(), finished.startedHostNanos(), hostNanos,
                 average.medianNanos(), averageNanos, new ArrayList<>(results.values()));

@@ -15,6 +15,17 @@ public final class ClockDiscipline {
 
     /** Applies {@code correctionNanos} (step or slew, as the clock decides) and re-tunes the frequency correction. */
     public ClockAdjustment apply(long correctionNanos, long hostNanos) {
+        return apply(correctionNanos, hostNanos, true);
+    }
+
+    /**
+     * Applies {@code correctionNanos}; with {@code learnDrift} false the frequency correction in force is held and
+     * the sample is not used (a coordinator anchoring the cluster's frequency).
+     */
+    public ClockAdjustment apply(long correctionNanos, long hostNanos, boolean learnDrift) {
+        if (!learnDrift) {
+            return clock.adjust(correctionNanos, hostNanos);
+        }
         long hardwareNanos = clock.hardware().readNanos(hostNanos);
         long rawOffsetNanos = -(clock.correctionNanos(hostNanos) + correctionNanos);
         ClockAdjustment done = clock.adjust(correctionNanos, hostNanos);

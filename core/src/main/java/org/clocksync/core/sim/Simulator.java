@@ -281,7 +281,7 @@ public final class Simulator {
             if (action instanceof Send send) {
                 send(node, send);
             } else if (action instanceof AdjustClock adjust) {
-                ClockAdjustment result = node.discipline().apply(adjust.correctionNanos(), nowNanos);
+                ClockAdjustment result = node.discipline().apply(adjust.correctionNanos(), nowNanos, adjust.learnDrift());
                 record(node.id, "adjust " + result.kind() + " " + adjust.correctionNanos() + " ns ("
                         + adjust.cause() + ")" + (result.largeButSlewed() ? " large but slewed" : ""));
             } else if (action instanceof RoundCompleted completed) {

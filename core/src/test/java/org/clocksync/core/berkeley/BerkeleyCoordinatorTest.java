@@ -79,7 +79,7 @@ class BerkeleyCoordinatorTest {
         assertThat(adjust.correctionNanos()).as("a member ahead is told to go back").isEqualTo(-2_500 * US);
         assertThat(adjust.roundId()).isEqualTo(1);
         assertThat(adjust.requestId()).isNotIn(first.requestId(), second.requestId(), third.requestId());
-        assertThat(finish).containsSubsequence(new AdjustClock(2_500 * US, "berkeley round 1"), new RoundCompleted(report));
+        assertThat(finish).containsSubsequence(new AdjustClock(2_500 * US, "berkeley round 1", false), new RoundCompleted(report));
         assertThat(finish.get(finish.size() - 1)).isInstanceOf(RoundCompleted.class);
         assertThat(coordinator.roundsCompleted()).isEqualTo(1);
         assertThat(coordinator.lastRound()).contains(report);
@@ -214,7 +214,7 @@ class BerkeleyCoordinatorTest {
         assertThat(adjust(finish, 4).correctionNanos()).isEqualTo(333_333 - 3_600 * S);
         assertThat(report.excluded()).containsExactly(liar);
         assertThat(report.leftOut()).isEmpty();
-        assertThat(finish).contains(new AdjustClock(333_333, "berkeley round 1"));
+        assertThat(finish).contains(new AdjustClock(333_333, "berkeley round 1", false));
     }
 
     @Test
@@ -231,7 +231,7 @@ class BerkeleyCoordinatorTest {
         RoundReport report = report(finish);
         assertThat(report.member(MASTER).orElseThrow().status()).isEqualTo(MemberResult.Status.EXCLUDED);
         assertThat(report.averageNanos()).isEqualTo(S);
-        assertThat(finish).contains(new AdjustClock(S, "berkeley round 1"));
+        assertThat(finish).contains(new AdjustClock(S, "berkeley round 1", false));
         assertThat(adjust(finish, 3).correctionNanos()).isZero();
     }
 

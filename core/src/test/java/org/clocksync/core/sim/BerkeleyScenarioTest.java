@@ -71,6 +71,20 @@ class BerkeleyScenarioTest {
     }
 
     @Test
+    void theCoordinatorAnchorsTheClustersFrequency() {
+        BerkeleyScenario scenario = factory(46);
+        scenario.runRounds(120);
+        // The master (+10 ppm, see factory) holds its frequency; each slave learns its drift against it, so the
+        // cluster's time runs at the master's hardware rate instead of wandering on estimation noise.
+        long before = scenario.offsetFromHostNanos(1);
+        scenario.runFor(10 * S);
+        long after = scenario.offsetFromHostNanos(1);
+        System.out.println("cluster rate against the host: " + (after - before) / 10_000.0 + " ppm");
+        assertThat(after - before).as("cluster drift against the host over 10 s, ns")
+                .isBetween(100 * US - 10 * US, 100 * US + 10 * US);
+    }
+
+    @Test
     void anHourLiarJoiningIsExcludedAndBroughtToTheClustersTime() {
         BerkeleyScenario scenario = factory(43);
         scenario.runRounds(10);
