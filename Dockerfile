@@ -1,0 +1,24 @@
+# One image for both daemons and clockctl. Build the jars first (./mvnw -DskipTests package), then:
+#   docker build -t clocksync:dev .
+# Where no registry is reachable, build a base image offline and pass it:
+#   docker build -t clocksync:dev --build-arg BASE_IMAGE="$(scripts/base-image)" .
+ARG BASE_IMAGE=eclipse-temurin:17-jre
+FROM ${BASE_IMAGE}
+
+ARG CLOCKSYNC_UID=10001
+RUN groupadd --system --gid ${CLOCKSYNC_UID} clocksync \
+ && useradd --system --uid ${CLOCKSYNC_UID} --gid clocksync --home-dir /opt/clocksync --shell /usr/sbin/nologin clocksync
+
+WORKDIR /opt/clocksync
+COPY bin/ bin/
+COPY docker/run docker/healthcheck docker/
+COPY slave-daemon/target/lib/ slave-daemon/target/lib/
+COPY slave-daemon/target/slave-daemon.jar slave-daemon/target/slave-daemon.jar
+
+USER clocksync
+ENV CLOCKSYNC_ADMIN_PORT=8700 \
+    CLOCKSYNC_JAVA_OPTS="-Xmx96m -XX:+UseSerialGC -Xss512k"
+EXPOSE 7700 8700
+HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 CMD ["/opt/clocksync/docker/healthcheck"]
+ENTRYPOINT ["/opt/clocksync/docker/run"]
+CMD ["--help"]
