@@ -1,24 +1,16 @@
 package org.clocksync.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** One real daemon process started from the built jars, as bin/ would start it, with its log in target/it-logs. */
 final class DaemonProcess implements AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** Every daemon still running, so that a test JVM that is stopped early takes its daemons with it. */
     private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -96,34 +88,15 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Fetches /status, or null when the node does not answer. */
     JsonNode statusOrNull() {
-        try {
-            return status();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        return AdminHttp.statusOrNull(adminPort);
     }
 
     JsonNode status() throws IOException {
-        return JSON.readTree(get("/status"));
+        return AdminHttp.status(adminPort);
     }
 
     String metrics() throws IOException {
-        return get("/metrics");
-    }
-
-    private String get(String path) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-                .timeout(Duration.ofSeconds(3)).GET().build();
-        try {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP " + response.statusCode() + " from " + name + path);
-            }
-            return response.body();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
+        return AdminHttp.get(adminPort, "/metrics");
     }
 
     /** Sums every sample of a Prometheus metric whose line starts with {@code prefix} (name plus labels). */

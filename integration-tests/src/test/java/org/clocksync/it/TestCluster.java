@@ -86,18 +86,7 @@ final class TestCluster implements AutoCloseable {
 
     /** Max - min of clockOffsetFromHostNanos over the given nodes; Long.MAX_VALUE when one does not answer. */
     static long spreadNanos(List<DaemonProcess> nodes) {
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        for (DaemonProcess p : nodes) {
-            JsonNode s = p.statusOrNull();
-            if (s == null) {
-                return Long.MAX_VALUE;
-            }
-            long offset = s.path("clockOffsetFromHostNanos").asLong();
-            min = Math.min(min, offset);
-            max = Math.max(max, offset);
-        }
-        return max - min;
+        return AdminHttp.spreadNanos(nodes.stream().map(p -> p.adminPort).toList());
     }
 
     long spreadNanos() {

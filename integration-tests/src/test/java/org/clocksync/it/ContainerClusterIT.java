@@ -1,0 +1,88 @@
+package org.clocksync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/** The five-container cluster: converges, survives a stopped line and a line cut off from the network. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(OrderAnnotation.class)
+class ContainerClusterIT {
+    private static final long MS = 1_000_000L;
+    private ContainerCluster cluster;
+
+    @BeforeAll
+    void startCluster() throws Exception {
+        cluster = ContainerCluster.factory().start();
+    }
+
+    @AfterAll
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void fiveContainersConvergeUnderOneMillisecond() {
+        cluster.awaitConverged(Duration.ofSeconds(30));
+        // Measured from round 12 on, when every line has learned its drift (6 samples) and left probation.
+        await("12 rounds").atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode s = AdminHttp.statusOrNull(cluster.adminPort("LAB"));
+            return s != null && s.path("roundsCompleted").asLong() >= 12;
+        });
+        long[] worst = {0};
+        for (int i = 0; i < 20; i++) {
+            long spread = cluster.spreadNanos();
+            worst[0] = Math.max(worst[0], spread);
+            await().pollDelay(Duration.ofMillis(200)).until(() -> true);
+        }
+        System.out.printf("containers: worst spread over 4 s from round 12 on: %.1f us%n", worst[0] / 1e3);
+        assertThat(worst[0]).isLessThan(MS);
+    }
+
+    @Test
+    @Order(2)
+    void aStoppedLineIsLeftOutAndRejoinsWhenStarted() {
+        cluster.awaitConverged(Duration.ofSeconds(30));
+        cluster.stop("MIT");
+        assertThat(cluster.running("MIT")).isFalse();
+        await("master leaves MIT out").atMost(Duration.ofSeconds(15)).until(() -> !cluster.memberIds().contains(2));
+        long roundAtRemoval = AdminHttp.statusOrNull(cluster.adminPort("LAB")).path("roundsCompleted").asLong();
+        await("a round without MIT").atMost(Duration.ofSeconds(10)).until(() -> {
+            JsonNode s = AdminHttp.statusOrNull(cluster.adminPort("LAB"));
+            return s != null && s.path("roundsCompleted").asLong() > roundAtRemoval
+                    && !s.path("lastRound").path("members").findValuesAsText("id").contains("2");
+        });
+
+        cluster.start("MIT");
+        await("MIT rejoins").atMost(Duration.ofSeconds(60)).until(() -> cluster.memberIds().contains(2));
+        cluster.awaitConverged(Duration.ofSeconds(30));
+    }
+
+    @Test
+    @Order(3)
+    void aDisconnectedLineIsLeftOutAndComesBackWhenReconnected() {
+        cluster.awaitConverged(Duration.ofSeconds(30));
+        cluster.disconnect("TAPMI");
+        await("master leaves TAPMI out").atMost(Duration.ofSeconds(20)).until(() -> !cluster.memberIds().contains(3));
+
+        cluster.reconnect("TAPMI");
+        await("TAPMI comes back").atMost(Duration.ofSeconds(60)).until(() -> cluster.memberIds().contains(3));
+        cluster.awaitConverged(Duration.ofSeconds(30));
+        JsonNode tapmi = AdminHttp.statusOrNull(cluster.adminPort("TAPMI"));
+        assertThat(tapmi).isNotNull();
+        assertThat(tapmi.path("master").path("joined").asBoolean()).isTrue();
+        assertThat(tapmi.path("master").path("connectAttempts").asLong()).isGreaterThan(1);
+    }
+}
