@@ -109,7 +109,7 @@ final class TestCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         for (DaemonProcess p : lines) {
             p.close();
         }
