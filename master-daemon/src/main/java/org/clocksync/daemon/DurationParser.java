@@ -42,7 +42,7 @@ public final class DurationParser {
         String sign = nanos < 0 ? "-" : "+";
         double abs = Math.abs((double) nanos);
         if (abs >= 1e9) {
-            return String.format(java.util.Locale.ROOT, "%s%.3f s", sign, abs / 1e9);
+            return String.format(java.util.Locale.ROOT, "%s%.6f s", sign, abs / 1e9);
         }
         if (abs >= 1e6) {
             return String.format(java.util.Locale.ROOT, "%s%.3f ms", sign, abs / 1e6);

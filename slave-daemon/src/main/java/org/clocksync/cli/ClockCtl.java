@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 /** {@code clockctl}: asks running daemons what they are doing. */
 @Command(name = "clockctl", mixinStandardHelpOptions = true, version = "clocksync 0.1.0",
         description = "Inspects running clocksync daemons.",
-        subcommands = {ClockCtl.Status.class, ClockCtl.Query.class, ClockCtl.Snapshot.class})
+        subcommands = {ClockCtl.Status.class, Query.class, ClockCtl.Snapshot.class})
 public final class ClockCtl implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -83,23 +83,6 @@ public final class ClockCtl implements Callable<Integer> {
                 }
             }
             return StatusClient.JSON.writeValueAsString(array);
-        }
-    }
-
-    /** Placeholder until the time-service work lands; accepted so scripts can be written now. */
-    @Command(name = "query", mixinStandardHelpOptions = true,
-            description = "One Cristian reading from each server (not yet supported in this version).")
-    static final class Query implements Callable<Integer> {
-        @Parameters(arity = "0..*", paramLabel = "SERVER")
-        List<String> servers = new ArrayList<>();
-
-        @Option(names = "--json")
-        boolean json;
-
-        @Override
-        public Integer call() {
-            System.err.println("clockctl query: not yet supported in this version");
-            return 2;
         }
     }
 

@@ -1,0 +1,95 @@
+package org.clocksync.cli;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import org.clocksync.core.cristian.CristianReading;
+import org.clocksync.daemon.HostClock;
+import org.clocksync.daemon.HostPort;
+import org.clocksync.protocol.Frame;
+import org.clocksync.protocol.FrameCodec;
+import org.clocksync.protocol.FrameRejectedException;
+import org.clocksync.protocol.Message;
+import org.clocksync.protocol.ProtocolLimits;
+
+/** Takes Cristian readings from one server over the binary protocol: blocking, one connection, bounded waits. */
+final class CristianClient implements AutoCloseable {
+    /** clockctl is no cluster member; it signs its frames with the largest id, which no --id should use. */
+    static final int CLIENT_ID = Integer.MAX_VALUE;
+    private static final int TIMEOUT_MILLIS = 2_000;
+
+    private final HostPort server;
+    private final Socket socket = new Socket();
+    private DataInputStream in;
+    private OutputStream out;
+    private long nextRequestId = 1;
+
+    CristianClient(HostPort server) {
+        this.server = server;
+    }
+
+    CristianClient connect() throws IOException {
+        socket.setTcpNoDelay(true);
+        socket.setSoTimeout(TIMEOUT_MILLIS);
+        socket.connect(new InetSocketAddress(server.host(), server.port()), TIMEOUT_MILLIS);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+        return this;
+    }
+
+    /** One request/response; the host clock stamps the send and the arrival. */
+    CristianReading read(long minDelayNanos) throws IOException {
+        long requestId = nextRequestId++;
+        byte[] request = encode(new Frame(CLIENT_ID, 0, requestId, new Message.CristianRequest(requestId)));
+        long sentNanos = HostClock.nowNanos();
+        out.write(request);
+        out.flush();
+        for (int skipped = 0; skipped < 16; skipped++) {
+            Frame frame = readFrame();
+            long receivedNanos = HostClock.nowNanos();
+            if (frame.message() instanceof Message.CristianResponse response && response.requestId() == requestId) {
+                return new CristianReading(server.toString(), sentNanos, receivedNanos, response.clockNanos(),
+                        Math.min(minDelayNanos, (receivedNanos - sentNanos) / 2));
+            }
+            if (frame.message() instanceof Message.ErrorMessage error) {
+                throw new IOException(server + " refused: " + error.text());
+            }
+        }
+        throw new IOException(server + " sent 16 frames without answering the time request");
+    }
+
+    private Frame readFrame() throws IOException {
+        int length = in.readInt();
+        if (length < ProtocolLimits.HEADER_BYTES || length > ProtocolLimits.MAX_FRAME_BYTES) {
+            throw new IOException(server + " sent a frame length of " + length + ": is it a clocksync protocol port?");
+        }
+        byte[] body = new byte[length];
+        in.readFully(body);
+        try {
+            return FrameCodec.decodeBody(Unpooled.wrappedBuffer(body));
+        } catch (FrameRejectedException e) {
+            throw new IOException(server + " sent a bad frame: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] encode(Frame frame) {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            FrameCodec.encode(frame, buf);
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes);
+            return bytes;
+        } finally {
+            buf.release();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

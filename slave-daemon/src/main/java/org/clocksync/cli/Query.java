@@ -1,0 +1,114 @@
+package org.clocksync.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.clocksync.core.cristian.CristianReading;
+import org.clocksync.daemon.DurationParser;
+import org.clocksync.daemon.HostPort;
+import org.clocksync.daemon.OptionConverters.DurationNanosConverter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code clockctl query}: Cristian readings from servers, best (lowest round trip, tightest bound) first. */
+@Command(name = "query", mixinStandardHelpOptions = true,
+        description = {"Takes Cristian readings of each server's service clock over the binary protocol (keeping the"
+                + " lowest round trip of --samples) and prints, best first: offset from this host's clock, accuracy"
+                + " bound (RTT/2 - min delay) and round trip. The first line is the one to trust.",
+                "Exit code 1 if any server does not answer."})
+final class Query implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "SERVER", description = "Protocol addresses HOST:PORT (--listen).")
+    List<String> servers = new ArrayList<>();
+
+    @Option(names = "--json", description = "One JSON array: server, offsetNanos, boundNanos, rttNanos, chosen.")
+    boolean json;
+
+    @Option(names = "--samples", paramLabel = "N", description = "Readings per server, lowest RTT kept (1..64)."
+            + " Default: ${DEFAULT-VALUE}.")
+    int samples = 4;
+
+    @Option(names = "--min-delay", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+            description = "Known minimum one-way delay; it tightens the bound. Default: 0.")
+    long minDelayNanos;
+
+    /** One server's outcome: a reading or why there is none. */
+    record Outcome(String server, CristianReading reading, String error) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (servers.size() > 64 || samples < 1 || samples > 64 || minDelayNanos < 0) {
+            System.err.println("clockctl query: at most 64 servers, --samples 1..64, --min-delay not negative");
+            return 2;
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        for (String s : servers) {
+            outcomes.add(query(s));
+        }
+        outcomes.sort(Comparator.comparing((Outcome o) -> o.reading() == null)
+                .thenComparingLong(o -> o.reading() == null ? 0 : o.reading().rttNanos()));
+        System.out.print(json ? toJson(outcomes) + "\n" : table(outcomes));
+        return outcomes.stream().anyMatch(o -> o.reading() == null) ? 1 : 0;
+    }
+
+    private Outcome query(String server) {
+        HostPort address;
+        try {
+            address = HostPort.parse(server);
+        } catch (IllegalArgumentException e) {
+            return new Outcome(server, null, e.getMessage());
+        }
+        try (CristianClient client = new CristianClient(address).connect()) {
+            List<CristianReading> readings = new ArrayList<>();
+            for (int i = 0; i < samples; i++) {
+                readings.add(client.read(minDelayNanos));
+            }
+            return new Outcome(server, CristianReading.best(readings).orElseThrow(), null);
+        } catch (IOException e) {
+            return new Outcome(server, null, "unreachable (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String table(List<Outcome> outcomes) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-22s %16s %14s %12s%n",
+                "SERVER", "OFFSET", "BOUND", "RTT"));
+        boolean first = true;
+        for (Outcome o : outcomes) {
+            if (o.reading() == null) {
+                b.append(String.format(Locale.ROOT, "%-22s %s%n", o.server(), o.error()));
+                continue;
+            }
+            CristianReading r = o.reading();
+            b.append(String.format(Locale.ROOT, "%-22s %16s %14s %12s%s%n", o.server(),
+                    DurationParser.format(r.offsetNanos()), "+-" + DurationParser.format(r.boundNanos()).substring(1),
+                    DurationParser.format(r.rttNanos()).substring(1), first ? "  <- chosen (lowest RTT)" : ""));
+            first = false;
+        }
+        return b.toString();
+    }
+
+    private static String toJson(List<Outcome> outcomes) throws IOException {
+        ArrayNode array = StatusClient.JSON.createArrayNode();
+        boolean first = true;
+        for (Outcome o : outcomes) {
+            ObjectNode e = array.addObject();
+            e.put("server", o.server());
+            if (o.reading() == null) {
+                e.put("error", o.error());
+                continue;
+            }
+            e.put("offsetNanos", o.reading().offsetNanos());
+            e.put("boundNanos", o.reading().boundNanos());
+            e.put("rttNanos", o.reading().rttNanos());
+            e.put("chosen", first);
+            first = false;
+        }
+        return StatusClient.JSON.writeValueAsString(array);
+    }
+}
