@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 /** {@code clockctl}: asks running daemons what they are doing. */
 @Command(name = "clockctl", mixinStandardHelpOptions = true, version = "clocksync 0.1.0",
         description = "Inspects running clocksync daemons.",
-        subcommands = {ClockCtl.Status.class, Query.class, ClockCtl.Snapshot.class})
+        subcommands = {ClockCtl.Status.class, Query.class, Simulate.class, ClockCtl.Snapshot.class})
 public final class ClockCtl implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -24,6 +24,14 @@ public interface DelayModel {
         return new ShiftedExponential(minNanos, meanExtraNanos);
     }
 
+    /**
+     * minNanos plus a Weibull(shape, scaleNanos) extra: a propagation floor plus a skewed tail, used to replay Alari
+     * and Ciuffoletti's Ethernet experiment; shape 1 is the shifted exponential, shape 2 a Rayleigh hump.
+     */
+    static DelayModel weibull(double shape, long scaleNanos, long minNanos) {
+        return new Weibull(shape, scaleNanos, minNanos);
+    }
+
     /** The same delay every time. */
     record Constant(long delayNanos) implements DelayModel {
         public Constant {
@@ -62,6 +70,27 @@ public interface DelayModel {
         @Override
         public long sampleNanos(RandomGenerator rng) {
             double extraNanos = -Math.log(1.0 - rng.nextDouble()) * meanExtraNanos;
+            return Math.min(MAX_DELAY_NANOS, minNanos + Math.round(Math.min(extraNanos, (double) MAX_DELAY_NANOS)));
+        }
+    }
+
+    /** A floor plus a Weibull extra, sampled by inversion and capped at {@link #MAX_DELAY_NANOS}. */
+    record Weibull(double shape, long scaleNanos, long minNanos) implements DelayModel {
+        /** Shapes outside this range are a typo: under 0.1 the tail reaches the cap, over 100 it is a constant. */
+        public static final double MIN_SHAPE = 0.1;
+        public static final double MAX_SHAPE = 100.0;
+
+        public Weibull {
+            if (!(shape >= MIN_SHAPE && shape <= MAX_SHAPE)) {
+                throw new IllegalArgumentException("Weibull shape must be in " + MIN_SHAPE + ".." + MAX_SHAPE + ", got " + shape);
+            }
+            checkDelay("scaleNanos", scaleNanos);
+            checkDelay("minNanos", minNanos);
+        }
+
+        @Override
+        public long sampleNanos(RandomGenerator rng) {
+            double extraNanos = scaleNanos * Math.pow(-Math.log(1.0 - rng.nextDouble()), 1.0 / shape);
             return Math.min(MAX_DELAY_NANOS, minNanos + Math.round(Math.min(extraNanos, (double) MAX_DELAY_NANOS)));
         }
     }
