@@ -37,6 +37,20 @@ final class Query implements Callable<Integer> {
             description = "Known minimum one-way delay; it tightens the bound. Default: 0.")
     long minDelayNanos;
 
+    @Option(names = "--accuracy", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+            description = "Target accuracy; with --max-drift-ppm, prints the longest resync interval that keeps it"
+                    + " (docs/probabilistic-reading.md gives the formula).")
+    Long accuracyNanos;
+
+    @Option(names = "--max-drift-ppm", paramLabel = "X", description = "Drift bound of each clock, in ppm.")
+    Double maxDriftPpm;
+
+    @Option(names = "--watch", description = "With --accuracy and --max-drift-ppm: read again each resync interval.")
+    boolean watch;
+
+    @Option(names = "--count", paramLabel = "N", description = "With --watch: stop after N readings.")
+    long count = Long.MAX_VALUE;
+
     /** One server's outcome: a reading or why there is none. */
     record Outcome(String server, CristianReading reading, String error) {
     }
@@ -47,14 +61,46 @@ final class Query implements Callable<Integer> {
             System.err.println("clockctl query: at most 64 servers, --samples 1..64, --min-delay not negative");
             return 2;
         }
-        List<Outcome> outcomes = new ArrayList<>();
-        for (String s : servers) {
-            outcomes.add(query(s));
+        if ((accuracyNanos == null) != (maxDriftPpm == null) || (watch && accuracyNanos == null)) {
+            System.err.println("clockctl query: --accuracy and --max-drift-ppm go together (and --watch needs them)");
+            return 2;
         }
-        outcomes.sort(Comparator.comparing((Outcome o) -> o.reading() == null)
-                .thenComparingLong(o -> o.reading() == null ? 0 : o.reading().rttNanos()));
-        System.out.print(json ? toJson(outcomes) + "\n" : table(outcomes));
-        return outcomes.stream().anyMatch(o -> o.reading() == null) ? 1 : 0;
+        int exit = 0;
+        for (long i = 0; i < (watch ? count : 1); i++) {
+            List<Outcome> outcomes = new ArrayList<>();
+            for (String s : servers) {
+                outcomes.add(query(s));
+            }
+            outcomes.sort(Comparator.comparing((Outcome o) -> o.reading() == null)
+                    .thenComparingLong(o -> o.reading() == null ? 0 : o.reading().rttNanos()));
+            Long resyncNanos = resyncNanos(outcomes);
+            System.out.print(json ? toJson(outcomes, resyncNanos) + "\n" : table(outcomes));
+            if (resyncNanos != null && !json) {
+                System.out.printf(Locale.ROOT, "resync within %s to stay within +-%s at %s ppm%n",
+                        DurationParser.format(resyncNanos).substring(1),
+                        DurationParser.format(accuracyNanos).substring(1), maxDriftPpm);
+            }
+            System.out.flush();
+            exit = outcomes.stream().anyMatch(o -> o.reading() == null) ? 1 : 0;
+            if (watch && i + 1 < count) {
+                Thread.sleep(Math.max(100, resyncNanos == null ? 1_000 : resyncNanos / 1_000_000));
+            }
+        }
+        return exit;
+    }
+
+    /** The longest interval that keeps the chosen reading within --accuracy, or null when not asked or impossible. */
+    private Long resyncNanos(List<Outcome> outcomes) {
+        if (accuracyNanos == null || outcomes.isEmpty() || outcomes.get(0).reading() == null) {
+            return null;
+        }
+        try {
+            return org.clocksync.core.cristian.ResyncPlanner.maxIntervalNanos(accuracyNanos,
+                    outcomes.get(0).reading().boundNanos(), maxDriftPpm);
+        } catch (IllegalArgumentException e) {
+            System.err.println("clockctl query: " + e.getMessage());
+            return null;
+        }
     }
 
     private Outcome query(String server) {
@@ -93,7 +139,7 @@ final class Query implements Callable<Integer> {
         return b.toString();
     }
 
-    private static String toJson(List<Outcome> outcomes) throws IOException {
+    private static String toJson(List<Outcome> outcomes, Long resyncNanos) throws IOException {
         ArrayNode array = StatusClient.JSON.createArrayNode();
         boolean first = true;
         for (Outcome o : outcomes) {
@@ -107,6 +153,9 @@ final class Query implements Callable<Integer> {
             e.put("boundNanos", o.reading().boundNanos());
             e.put("rttNanos", o.reading().rttNanos());
             e.put("chosen", first);
+            if (first && resyncNanos != null) {
+                e.put("resyncIntervalNanos", resyncNanos);
+            }
             first = false;
         }
         return StatusClient.JSON.writeValueAsString(array);
