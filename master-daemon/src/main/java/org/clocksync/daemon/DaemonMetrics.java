@@ -33,6 +33,11 @@ public final class DaemonMetrics implements RejectionCounter {
     public final Counter adminRequests;
     public final Counter adminRejected;
     public final DistributionSummary pollRttSeconds;
+    /** NTP requests by result: served, rate_limited, malformed, wrong_mode. */
+    public final Counter ntpServed;
+    public final Counter ntpRateLimited;
+    public final Counter ntpMalformed;
+    public final Counter ntpWrongMode;
 
     public DaemonMetrics(int nodeId, String nodeName) {
         registry.config().commonTags("node", nodeName);
@@ -67,8 +72,18 @@ public final class DaemonMetrics implements RejectionCounter {
         pollRttSeconds = DistributionSummary.builder("clocksync.berkeley.poll.rtt.seconds")
                 .description("Round-trip time of the best Berkeley poll per member and round")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        ntpServed = ntpRequests("served");
+        ntpRateLimited = ntpRequests("rate_limited");
+        ntpMalformed = ntpRequests("malformed");
+        ntpWrongMode = ntpRequests("wrong_mode");
         Gauge.builder("clocksync.node.info", () -> 1).tag("id", Integer.toString(nodeId))
                 .description("Constant 1; carries the node id").register(registry);
+    }
+
+    private Counter ntpRequests(String result) {
+        return Counter.builder("clocksync.ntp.requests")
+                .description("NTP requests by result; all but served are dropped unanswered")
+                .tag("result", result).register(registry);
     }
 
     @Override

@@ -27,8 +27,24 @@ public final class DaemonOptions {
     public HostPort admin;
 
     @Option(names = "--ntp", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
-            description = "NTPv4 server (UDP). Not yet supported in this version.")
+            description = "Serve this node's clock over NTPv4 (UDP) at this address, e.g. 0.0.0.0:123 (ports below"
+                    + " 1024 need root or CAP_NET_BIND_SERVICE). Off unless given.")
     public HostPort ntp;
+
+    @Option(names = "--ntp-stratum", paramLabel = "N",
+            description = "NTP stratum the master serves (1..15); a slave serves one more, and 16 (unsynchronized)"
+                    + " until its first correction. Give every node the same value. Default: ${DEFAULT-VALUE}.")
+    public int ntpStratum = 1;
+
+    @Option(names = "--ntp-ratelimit-interval", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+            description = "NTP rate limit per client address: after the burst, one answer per DURATION on average;"
+                    + " the rest are dropped. 0s turns rate limiting off. Default: 8s (chrony's 'ratelimit interval 3').")
+    public long ntpRateLimitIntervalNanos = 8_000_000_000L;
+
+    @Option(names = "--ntp-ratelimit-burst", paramLabel = "N",
+            description = "NTP answers a client address may get back to back before the interval applies (1..10000)."
+                    + " Default: ${DEFAULT-VALUE} (chrony's 'ratelimit burst 8').")
+    public int ntpRateLimitBurst = 8;
 
     @Option(names = "--peers", paramLabel = "ID@HOST:PORT,...", converter = PeerListConverter.class,
             description = "The other nodes, for heartbeats and elections (recorded and shown in /status; "
@@ -172,8 +188,16 @@ public final class DaemonOptions {
                 return "--peers lists this node's own id " + id + "; list only the other nodes";
             }
         }
-        if (ntp != null) {
-            return "--ntp is not yet supported in this version (the NTP server arrives with the time-service work)";
+        if (ntpStratum < 1 || ntpStratum > 15) {
+            return "--ntp-stratum must be between 1 and 15 (16 means unsynchronized), got " + ntpStratum;
+        }
+        if (ntpRateLimitIntervalNanos != 0
+                && (ntpRateLimitIntervalNanos < 1_000_000L || ntpRateLimitIntervalNanos > 3_600_000_000_000L)) {
+            return "--ntp-ratelimit-interval must be 0s (off) or between 1ms and 1h, got "
+                    + DurationParser.format(ntpRateLimitIntervalNanos);
+        }
+        if (ntpRateLimitBurst < 1 || ntpRateLimitBurst > 10_000) {
+            return "--ntp-ratelimit-burst must be between 1 and 10000, got " + ntpRateLimitBurst;
         }
         if (keyFile != null) {
             return "--key-file is not yet supported in this version; refusing to run unauthenticated when a key"

@@ -18,6 +18,7 @@ import java.util.function.Function;
 import org.clocksync.core.clock.ServiceClock;
 import org.clocksync.core.clock.ServiceClockConfig;
 import org.clocksync.core.clock.SimulatedHardwareClock;
+import org.clocksync.daemon.ntp.NtpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,7 @@ public final class Node implements AutoCloseable {
     private volatile Role role;
     private Channel protocolChannel;
     private AdminHttpServer admin;
+    private NtpServer ntpServer;
 
     public Node(DaemonOptions options, Function<Node, Role> roleFactory) {
         this.options = options;
@@ -55,7 +57,7 @@ public final class Node implements AutoCloseable {
                 () -> serviceClock.offsetFromHostNanos(HostClock.nowNanos()) / 1e9);
     }
 
-    /** Binds both listeners and starts the role; throws with a clear message when an address is taken. */
+    /** Binds the listeners and starts the role; throws with a clear message when an address is taken. */
     public Node start() {
         HostPort listen = options.listen != null ? options.listen : new HostPort("127.0.0.1", 0);
         ServerBootstrap server = new ServerBootstrap()
@@ -85,10 +87,19 @@ public final class Node implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + adminAddress + " (--admin): " + e.getMessage()
                     + "; is another daemon running there?", e);
         }
+        if (options.ntp != null) {
+            try {
+                ntpServer = NtpServer.bind(this, options.ntp);
+            } catch (IllegalStateException e) {
+                close();
+                throw e;
+            }
+        }
         warmUp();
         context.loop.execute(() -> role.start());
-        LOG.info("event=ready id={} name={} role={} listen={} admin={} simOffset={} simDriftPpm={}",
+        LOG.info("event=ready id={} name={} role={} listen={} admin={} ntp={} simOffset={} simDriftPpm={}",
                 options.id, options.displayName(), role.name(), boundListen(), boundAdmin(),
+                ntpServer == null ? "off" : ntpServer.boundAddress(),
                 DurationParser.format(options.simOffsetNanos), options.simDriftPpm);
         return this;
     }
@@ -195,6 +206,9 @@ public final class Node implements AutoCloseable {
         s.put("peers", options.peers.stream().map(p -> Map.of("id", p.id(), "address", p.address().toString()))
                 .toList());
         s.put("openConnections", limiter.openConnections());
+        if (ntpServer != null) {
+            s.put("ntp", ntpServer.describe(hostNanos));
+        }
         role.describe(s, hostNanos);
         return s;
     }
@@ -211,6 +225,9 @@ public final class Node implements AutoCloseable {
         }
         if (admin != null) {
             admin.close();
+        }
+        if (ntpServer != null) {
+            ntpServer.close();
         }
         if (protocolChannel != null) {
             protocolChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

@@ -8,6 +8,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +21,14 @@ import org.clocksync.core.RoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.core.berkeley.ReconnectBackoff;
 import org.clocksync.core.berkeley.BerkeleyFollower;
+import org.clocksync.core.ntp.PollSpacing;
 import org.clocksync.daemon.HostPort;
 import org.clocksync.daemon.Node;
 import org.clocksync.daemon.NodeContext;
 import org.clocksync.daemon.ProtocolChannels;
 import org.clocksync.daemon.RateLimitedLog;
 import org.clocksync.daemon.Role;
+import org.clocksync.daemon.ntp.NtpUpstream;
 import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.Message;
@@ -35,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * The slave role: keeps one connection to the master (reconnecting with capped exponential backoff),
  * answers its polls and applies its corrections through the Berkeley follower.
  */
-public final class SlaveRole implements Role {
+public final class SlaveRole implements Role, NtpUpstream {
     private static final Logger LOG = LoggerFactory.getLogger(SlaveRole.class);
     private static final long CONNECT_TIMEOUT_MILLIS = 2_000;
 
@@ -43,6 +47,8 @@ public final class SlaveRole implements Role {
     private final NodeContext ctx;
     private final HostPort masterAddress;
     private final BerkeleyFollower follower;
+    /** The round trip to the master, from the spacing of its polls; the NTP server's root delay. */
+    private final PollSpacing pollSpacing = new PollSpacing();
     private final ReconnectBackoff backoff = ReconnectBackoff.defaults();
     private final SplittableRandom jitter = new SplittableRandom();
     private final RateLimitedLog unreachableLog = new RateLimitedLog(LOG, 10_000_000_000L);
@@ -158,6 +164,7 @@ public final class SlaveRole implements Role {
         } else if (!joined) {
             LOG.debug("event=ignored type={} note=\"not joined yet\"", frame.type());
         } else if (message instanceof Message.BerkeleyPoll poll) {
+            pollSpacing.onPoll(frame.senderId(), poll.roundId(), hostNanos);
             execute(follower.onPoll(frame.senderId(), poll, hostNanos), hostNanos);
         } else if (message instanceof Message.BerkeleyAdjust adjust) {
             execute(follower.onAdjust(frame.senderId(), adjust, hostNanos), hostNanos);
@@ -206,6 +213,17 @@ public final class SlaveRole implements Role {
             LOG.warn("event=master_lost master={} note=\"reconnecting with backoff\"", masterAddress);
         }
         scheduleReconnect(wasJoined ? "connection closed" : "closed before joining");
+    }
+
+    @Override
+    public long upstreamRoundTripNanos() {
+        return pollSpacing.roundTripNanos();
+    }
+
+    @Override
+    public InetAddress upstreamAddress() {
+        Channel m = master;
+        return m != null && m.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
     }
 
     @Override
