@@ -77,6 +77,11 @@ public final class DaemonOptions {
                     + " Default: ${DEFAULT-VALUE}.")
     public int probationRounds = 3;
 
+    @Option(names = "--drift-estimation", paramLabel = "on|off",
+            description = "Learn this node's drift from its corrections and steer its frequency (on), or correct the"
+                    + " offset only (off, plain Berkeley). Default: ${DEFAULT-VALUE}.")
+    public String driftEstimation = "on";
+
     @Option(names = "--sim-offset", paramLabel = "DURATION", converter = DurationNanosConverter.class,
             description = "Simulated hardware clock offset from the host clock, e.g. 2.5s, -300ms, 150us. Default: 0.")
     public long simOffsetNanos;
@@ -158,6 +163,9 @@ public final class DaemonOptions {
         }
         if (burst < 1 || burst > 16) {
             return "--burst must be between 1 and 16";
+        }
+        if (!"on".equals(driftEstimation) && !"off".equals(driftEstimation)) {
+            return "--drift-estimation takes on or off, got " + driftEstimation;
         }
         if (probationRounds < 0 || probationRounds > 16) {
             return "--probation-rounds must be between 0 and 16";

@@ -86,7 +86,8 @@ public final class NodeContext {
     public void adjust(AdjustClock adjust, long hostNanos) {
         ClockAdjustment done;
         try {
-            done = discipline.apply(adjust.correctionNanos(), hostNanos, adjust.learnDrift());
+            done = discipline.apply(adjust.correctionNanos(), hostNanos,
+                    adjust.learnDrift() && "on".equals(options.driftEstimation));
         } catch (IllegalArgumentException e) {
             LOG.warn("event=correction_refused correction={} cause=\"{}\" why=\"{}\"",
                     DurationParser.format(adjust.correctionNanos()), adjust.cause(), e.getMessage());
