@@ -110,9 +110,7 @@ public final class Node implements AutoCloseable {
         }
         long startedNanos = System.nanoTime();
         Warmup.stateMachines(options.warmupExchanges / 4);
-        HostPort self = boundListen();
-        HostPort target = self.host().equals("0.0.0.0") || self.host().equals("::")
-                ? new HostPort("127.0.0.1", self.port()) : self;
+        InetSocketAddress target = Loopback.reach((InetSocketAddress) protocolChannel.localAddress());
         int done;
         try {
             done = Warmup.overLoopback(this, target, options.warmupExchanges).get(15, TimeUnit.SECONDS);

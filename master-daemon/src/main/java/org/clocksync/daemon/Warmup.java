@@ -35,7 +35,7 @@ final class Warmup {
     }
 
     /** Exchanges {@code exchanges} Cristian request/responses with this node's own listener; completes with the count. */
-    static CompletableFuture<Integer> overLoopback(Node node, HostPort target, int exchanges) {
+    static CompletableFuture<Integer> overLoopback(Node node, java.net.InetSocketAddress target, int exchanges) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         if (exchanges <= 0) {
             done.complete(0);
@@ -51,7 +51,7 @@ final class Warmup {
                                 new Driver(selfId, exchanges, done));
                     }
                 })
-                .connect(target.toSocketAddress()).addListener(f -> {
+                .connect(target).addListener(f -> {
                     if (!f.isSuccess()) {
                         done.completeExceptionally(f.cause());
                     }

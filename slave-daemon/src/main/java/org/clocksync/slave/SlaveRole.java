@@ -178,7 +178,7 @@ public final class SlaveRole implements Role, NtpUpstream {
         Message message = frame.message();
         if (message instanceof Message.Hello hello) {
             ProtocolChannels.setReadTimeout(channel, node.options().readTimeoutNanos);
-            ctx.send(channel, new Message.Welcome(hello.requestId(), coordinatorId > 0 ? coordinatorId : 0, 0));
+            ctx.send(channel, new Message.Welcome(hello.requestId(), coordinatorId, 0));
         } else if (message instanceof Message.CristianRequest request) {
             ctx.send(channel, new Message.CristianResponse(request.requestId(), ctx.clock.readNanos(hostNanos)));
         } else {

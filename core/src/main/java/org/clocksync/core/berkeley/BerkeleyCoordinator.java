@@ -52,6 +52,7 @@ public final class BerkeleyCoordinator {
     /** One round in progress; counts unfinished bursts so that finishing is O(1) per reply, not O(members). */
     private record Round(long roundId, long startedHostNanos, SortedMap<Integer, MemberBurst> bursts,
                          java.util.Set<Integer> unfinished) {
+        /** A round over {@code bursts}, every one of them unfinished. */
         Round(long roundId, long startedHostNanos, SortedMap<Integer, MemberBurst> bursts) {
             this(roundId, startedHostNanos, bursts, new java.util.HashSet<>(bursts.keySet()));
         }
@@ -227,11 +228,11 @@ public final class BerkeleyCoordinator {
     private void startRound(long hostNanos, List<Action> actions) {
         assert round == null && members.size() <= MAX_MEMBERS;
         SortedMap<Integer, MemberBurst> bursts = new TreeMap<>();
-        round = new Round(nextRoundId++, hostNanos, bursts);
         for (int memberId : members) {
-            MemberBurst burst = new MemberBurst(memberId);
-            bursts.put(memberId, burst);
-            round.unfinished().add(memberId);
+            bursts.put(memberId, new MemberBurst(memberId));
+        }
+        round = new Round(nextRoundId++, hostNanos, bursts);
+        for (MemberBurst burst : bursts.values()) {
             sendPoll(burst, hostNanos, actions);
         }
     }

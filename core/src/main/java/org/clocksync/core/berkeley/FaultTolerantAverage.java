@@ -9,6 +9,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.LongFunction;
 import org.clocksync.core.Durations;
 import org.clocksync.core.clock.ClockLimits;
 
@@ -83,21 +84,11 @@ public final class FaultTolerantAverage {
         }
         assert !included.isEmpty();
 
-        SortedMap<Integer, String> excluded = new TreeMap<>();
-        BigInteger sum = BigInteger.ZERO;
-        for (Map.Entry<Integer, Long> entry : byId.entrySet()) {
-            long offset = entry.getValue();
-            if (included.contains(entry.getKey())) {
-                sum = sum.add(BigInteger.valueOf(offset));
-            } else {
-                excluded.put(entry.getKey(), "offset " + Durations.signedSeconds(offset, 6) + " is "
-                        + Durations.seconds(Math.abs(offset - medianNanos), 3) + " from the median, over the "
-                        + Durations.format(maxDeviationNanos) + " limit");
-            }
-        }
-        long averageNanos = roundedMean(sum, included.size());
-        assert included.size() + excluded.size() == byId.size();
-        return new Result(medianNanos, averageNanos, included, excluded);
+        Result result = summarize(byId, included, medianNanos, offset -> "offset " + Durations.signedSeconds(offset, 6)
+                + " is " + Durations.seconds(Math.abs(offset - medianNanos), 3) + " from the median, over the "
+                + Durations.format(maxDeviationNanos) + " limit");
+        assert result.included().size() + result.excludedReasons().size() == byId.size();
+        return result;
     }
 
     /**
@@ -117,23 +108,34 @@ public final class FaultTolerantAverage {
         if (nearMedian * 2 > offsetsNanos.size()) {
             return byMedian;
         }
+        SortedMap<Integer, Long> byId = new TreeMap<>(offsetsNanos);
         SortedSet<Integer> included = new TreeSet<>();
-        SortedMap<Integer, String> excluded = new TreeMap<>();
-        BigInteger sum = BigInteger.ZERO;
-        for (Map.Entry<Integer, Long> entry : new TreeMap<>(offsetsNanos).entrySet()) {
-            long offset = entry.getValue();
-            long distanceNanos = Math.abs(offset - reference);
-            if (distanceNanos <= maxDeviationNanos) {
+        for (Map.Entry<Integer, Long> entry : byId.entrySet()) {
+            if (Math.abs(entry.getValue() - reference) <= maxDeviationNanos) {
                 included.add(entry.getKey());
-                sum = sum.add(BigInteger.valueOf(offset));
-            } else {
-                excluded.put(entry.getKey(), "no majority agrees within " + Durations.format(maxDeviationNanos)
-                        + " of the median, so node " + referenceId + "'s clock decides: offset "
-                        + Durations.signedSeconds(offset, 6) + " is " + Durations.seconds(distanceNanos, 3)
-                        + " from it, over the " + Durations.format(maxDeviationNanos) + " limit");
             }
         }
-        return new Result(byMedian.medianNanos(), roundedMean(sum, included.size()), included, excluded);
+        return summarize(byId, included, byMedian.medianNanos(), offset -> "no majority agrees within "
+                + Durations.format(maxDeviationNanos) + " of the median, so node " + referenceId
+                + "'s clock decides: offset " + Durations.signedSeconds(offset, 6) + " is "
+                + Durations.seconds(Math.abs(offset - reference), 3) + " from it, over the "
+                + Durations.format(maxDeviationNanos) + " limit");
+    }
+
+    /** The rounded mean of the included readings, and for each other one the reason {@code why} gives. */
+    private static Result summarize(SortedMap<Integer, Long> byId, SortedSet<Integer> included, long medianNanos,
+                                    LongFunction<String> why) {
+        SortedMap<Integer, String> excluded = new TreeMap<>();
+        BigInteger sum = BigInteger.ZERO;
+        for (Map.Entry<Integer, Long> entry : byId.entrySet()) {
+            long offset = entry.getValue();
+            if (included.contains(entry.getKey())) {
+                sum = sum.add(BigInteger.valueOf(offset));
+            } else {
+                excluded.put(entry.getKey(), why.apply(offset));
+            }
+        }
+        return new Result(medianNanos, roundedMean(sum, included.size()), included, excluded);
     }
 
     private static long median(long[] sortedNanos) {

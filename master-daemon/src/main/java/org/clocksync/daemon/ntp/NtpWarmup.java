@@ -3,10 +3,9 @@ package org.clocksync.daemon.ntp;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import org.clocksync.daemon.Loopback;
 
 /**
  * Sends the node's own NTP server a few thousand requests over loopback before clients come: interpreted code puts
@@ -31,7 +30,7 @@ final class NtpWarmup {
         if (total <= 0) {
             return 0;
         }
-        InetSocketAddress target = new InetSocketAddress(reachable(bound.getAddress()), bound.getPort());
+        InetSocketAddress target = Loopback.reach(bound);
         byte[] request = new byte[48];
         request[0] = 0x23; // version 4, client
         byte[] answer = new byte[2048];
@@ -63,13 +62,5 @@ final class NtpWarmup {
             handler.warmupClient(null);
         }
         return received;
-    }
-
-    /** The loopback address for a wildcard bind, else the bound address itself. */
-    private static InetAddress reachable(InetAddress bound) throws IOException {
-        if (!bound.isAnyLocalAddress()) {
-            return bound;
-        }
-        return bound instanceof Inet6Address ? InetAddress.getByName("::1") : InetAddress.getByName("127.0.0.1");
     }
 }
