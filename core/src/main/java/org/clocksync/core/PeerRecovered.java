@@ -1,0 +1,5 @@
+package org.clocksync.core;
+
+/** A suspected peer was heard from again. */
+public record PeerRecovered(int peerId) implements Action {
+}

@@ -1,0 +1,56 @@
+package org.clocksync.core.cluster;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Failure detection and election settings, the same on every node.
+ *
+ * @param heartbeatPeriodNanos  T: a node sends each of its heartbeat targets one heartbeat every T
+ * @param defaultBounds         one-way delay bounds of every channel without its own entry
+ * @param boundsByPeer          per-channel bounds, keyed by the peer's id (applies to both directions)
+ * @param tickNanos             how often the caller ticks the state machines; detection can lag by one tick
+ * @param discoveryTimeoutNanos a node that has heard of no coordinator for this long starts an election
+ */
+public record ClusterConfig(long heartbeatPeriodNanos, DelayBounds defaultBounds, Map<Integer, DelayBounds> boundsByPeer,
+        HeartbeatTopology topology, ElectionAlgorithm election, long tickNanos, long discoveryTimeoutNanos) {
+    public static final long MIN_PERIOD_NANOS = 1_000_000L;
+    public static final long MAX_PERIOD_NANOS = 60_000_000_000L;
+
+    public ClusterConfig {
+        Objects.requireNonNull(defaultBounds, "defaultBounds");
+        boundsByPeer = Map.copyOf(boundsByPeer);
+        Objects.requireNonNull(topology, "topology");
+        Objects.requireNonNull(election, "election");
+        if (heartbeatPeriodNanos < MIN_PERIOD_NANOS || heartbeatPeriodNanos > MAX_PERIOD_NANOS) {
+            throw new IllegalArgumentException("heartbeat period must be between 1ms and 60s, got "
+                    + heartbeatPeriodNanos + " ns");
+        }
+        if (tickNanos <= 0 || tickNanos > heartbeatPeriodNanos) {
+            throw new IllegalArgumentException("tick must be positive and at most the heartbeat period");
+        }
+        if (discoveryTimeoutNanos <= 0) {
+            throw new IllegalArgumentException("discovery timeout must be positive");
+        }
+    }
+
+    /** Defaults: T = 100 ms, delays 0..50 ms, all-to-all, Bully, 5 ms ticks, 5 s discovery. */
+    public static ClusterConfig defaults() {
+        return new ClusterConfig(100_000_000L, new DelayBounds(0, 50_000_000L), Map.of(),
+                new HeartbeatTopology.AllToAll(), ElectionAlgorithm.BULLY, 5_000_000L, 5_000_000_000L);
+    }
+
+    public DelayBounds bounds(int peerId) {
+        return boundsByPeer.getOrDefault(peerId, defaultBounds);
+    }
+
+    public ClusterConfig withElection(ElectionAlgorithm algorithm) {
+        return new ClusterConfig(heartbeatPeriodNanos, defaultBounds, boundsByPeer, topology, algorithm, tickNanos,
+                discoveryTimeoutNanos);
+    }
+
+    public ClusterConfig withTopology(HeartbeatTopology t) {
+        return new ClusterConfig(heartbeatPeriodNanos, defaultBounds, boundsByPeer, t, election, tickNanos,
+                discoveryTimeoutNanos);
+    }
+}
