@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Who sends heartbeats to whom. All-to-all: every node to every other. {@code ring:K}: ids in ascending order form a
- * ring and each node sends to its K successors only, so each node is watched by its K predecessors; with at most K
- * crashes every crashed node still has a live detector, for n*K instead of n*(n-1) heartbeats per period.
+ * ring and each node sends to its K successors only: a node is watched by its K successors and watches its K
+ * predecessors. With at most K crashes every crashed node still has a live detector, for n*K instead of n*(n-1) heartbeats per period.
  */
 public sealed interface HeartbeatTopology {
     int MAX_RING_K = 64;
