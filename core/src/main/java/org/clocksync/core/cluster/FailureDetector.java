@@ -33,6 +33,8 @@ public final class FailureDetector {
     private long heartbeatSequence;
     private long heartbeatsSent;
     private long heartbeatsMissed;
+    /** The previous tick, to notice that this node itself stalled (GC, CPU starvation) and judge no one for it. */
+    private long lastTickNanos;
 
     private static final class Peer {
         final boolean monitored;
@@ -80,6 +82,7 @@ public final class FailureDetector {
             }
         }
         this.nextHeartbeatNanos = nowNanos;
+        this.lastTickNanos = nowNanos;
     }
 
     private static void checkNodeId(String what, int id) {
@@ -108,6 +111,13 @@ public final class FailureDetector {
                 nextHeartbeatNanos = nowNanos + config.heartbeatPeriodNanos();
             }
         }
+        boolean stalled = nowNanos - lastTickNanos > stallNanos();
+        lastTickNanos = nowNanos;
+        if (stalled) {
+            // This node was not running: the peers' heartbeats may be waiting unread in its sockets. Judge nobody
+            // before the caller has read them; the next tick, one tick from now, does.
+            return List.copyOf(actions);
+        }
         for (var entry : peers.entrySet()) {
             int id = entry.getKey();
             Peer peer = entry.getValue();
@@ -115,7 +125,10 @@ public final class FailureDetector {
                 continue;
             }
             long silentNanos = nowNanos - peer.silentSinceNanos;
-            long timeoutNanos = timeoutNanos(id);
+            // A peer never heard from may simply not have started yet: it gets the discovery timeout, not the
+            // heartbeat timeout, so that a cluster starting on a busy machine does not elect on start-up delays.
+            long timeoutNanos = peer.heard ? timeoutNanos(id)
+                    : Math.max(timeoutNanos(id), config.discoveryTimeoutNanos());
             if (silentNanos > timeoutNanos) {
                 // One period when it times out, plus one per whole period this tick came later than that.
                 heartbeatsMissed += 1 + (silentNanos - timeoutNanos - 1) / config.heartbeatPeriodNanos();
@@ -185,6 +198,18 @@ public final class FailureDetector {
     /** The nodes this node sends heartbeats to, ascending. */
     public List<Integer> heartbeatTargets() {
         return targetIds;
+    }
+
+    /**
+     * A gap between ticks longer than this means this node stalled: a tick plus half the smallest timeout, so a stall
+     * that could have made a live peer look silent is always noticed.
+     */
+    private long stallNanos() {
+        long smallestTimeoutNanos = Long.MAX_VALUE;
+        for (int id : peers.keySet()) {
+            smallestTimeoutNanos = Math.min(smallestTimeoutNanos, timeoutNanos(id));
+        }
+        return config.tickNanos() + (smallestTimeoutNanos == Long.MAX_VALUE ? 0 : smallestTimeoutNanos / 2);
     }
 
     /**

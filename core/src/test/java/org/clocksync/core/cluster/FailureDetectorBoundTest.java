@@ -20,7 +20,7 @@ class FailureDetectorBoundTest {
 
     @Test
     void defaultsDetectEveryCrashWithinTheBoundAndTheWorstCaseComesClose() {
-        checkBound(ClusterConfig.defaults(), 1);
+        checkBound(TestConfigs.FIFTY_MS, 1);
     }
 
     @Test

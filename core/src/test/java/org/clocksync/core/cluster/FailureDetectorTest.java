@@ -21,7 +21,7 @@ class FailureDetectorTest {
     private static final long T0 = 1_700_000_000_000_000_000L;
     private static final long MS = 1_000_000L;
     /** T = 100 ms, bounds 0..50 ms, tick 5 ms: timeout 150 ms, worst detection 205 ms. */
-    private static final ClusterConfig DEFAULTS = ClusterConfig.defaults();
+    private static final ClusterConfig DEFAULTS = TestConfigs.FIFTY_MS;
     private static final long T = DEFAULTS.heartbeatPeriodNanos();
     private static final long TICK = DEFAULTS.tickNanos();
     private static final List<Integer> FIVE_IDS = List.of(3, 7, 9, 12, 20);
@@ -254,6 +254,7 @@ class FailureDetectorTest {
     @Test
     void aTimeoutSuspectsThePeerAndNotifiesEveryOtherPeerInIdOrder() {
         FailureDetector detector = new FailureDetector(1, List.of(5, 4, 3, 2), DEFAULTS, T0);
+        detector.onHeardFrom(3, T0);
         detector.tick(T0, 0);
         detector.tick(T0 + T, 0);
         for (int id : List.of(2, 4, 5)) {
@@ -324,9 +325,11 @@ class FailureDetectorTest {
     @Test
     void aSuspectedPeerHeardFromAgainRecoversAndItsTimeoutStartsOver() {
         FailureDetector detector = new FailureDetector(1, List.of(2), DEFAULTS, T0);
+        detector.onHeardFrom(2, T0);
+        detector.tick(T0 + 100 * MS, 0);
         assertThat(withoutHeartbeats(detector.tick(T0 + 151 * MS, 0)))
                 .containsExactly(new PeerSuspected(2, false, 151 * MS));
-        assertThat(detector.peers()).containsExactly(new PeerView(2, true, true, 0));
+        assertThat(detector.peers()).containsExactly(new PeerView(2, true, true, T0));
 
         assertThat(detector.onHeardFrom(2, T0 + 200 * MS)).containsExactly(new PeerRecovered(2));
         assertThat(detector.peers()).containsExactly(new PeerView(2, true, false, T0 + 200 * MS));
@@ -359,6 +362,7 @@ class FailureDetectorTest {
     @Test
     void heartbeatsMissedCountsPeriodsPastTheTimeoutUntilSuspected() {
         FailureDetector detector = new FailureDetector(1, List.of(2, 3), DEFAULTS, T0);
+        detector.onHeardFrom(2, T0);
         detector.onHeardFrom(3, T0 + 100 * MS);
         assertThat(detector.tick(T0 + 150 * MS, 0)).isNotEmpty();
         assertThat(detector.heartbeatsMissed()).isZero();
@@ -366,13 +370,38 @@ class FailureDetectorTest {
         detector.tick(T0 + 150 * MS + 1, 0);
         assertThat(detector.heartbeatsMissed()).as("node 2 timed out").isEqualTo(1);
 
-        // node 3's detecting tick comes two whole periods (and a bit) after its timeout: three periods missed
+        // node 3's detecting tick comes two whole periods (and a bit) after its timeout: three periods missed. The
+        // long gap before it makes the tick before it a stall, which judges nobody.
+        detector.tick(T0 + 100 * MS + 150 * MS + 2 * T, 0);
+        assertThat(detector.suspected(3)).as("a stalled tick judges nobody").isFalse();
         detector.tick(T0 + 100 * MS + 150 * MS + 2 * T + 1, 0);
         assertThat(detector.suspected(3)).isTrue();
         assertThat(detector.heartbeatsMissed()).isEqualTo(4);
 
         detector.tick(T0 + 10_000 * MS, 0);
         assertThat(detector.heartbeatsMissed()).as("no more counting once suspected").isEqualTo(4);
+    }
+
+    @Test
+    void aPeerNeverHeardFromGetsTheDiscoveryTimeoutSinceItMayNotHaveStartedYet() {
+        FailureDetector detector = new FailureDetector(1, List.of(2), DEFAULTS, T0);
+        long discoveryNanos = DEFAULTS.discoveryTimeoutNanos();
+        for (long t = T0; t <= T0 + discoveryNanos; t += DEFAULTS.tickNanos()) {
+            assertThat(withoutHeartbeats(detector.tick(t, 0))).as("at +%d ms", (t - T0) / MS).isEmpty();
+        }
+        assertThat(withoutHeartbeats(detector.tick(T0 + discoveryNanos + DEFAULTS.tickNanos(), 0)))
+                .containsExactly(new PeerSuspected(2, false, discoveryNanos + DEFAULTS.tickNanos()));
+    }
+
+    @Test
+    void aTickAfterThisNodeStalledJudgesNobodyUntilTheNextTick() {
+        FailureDetector detector = new FailureDetector(1, List.of(2), DEFAULTS, T0);
+        detector.onHeardFrom(2, T0);
+        detector.tick(T0, 0);
+        assertThat(withoutHeartbeats(detector.tick(T0 + 500 * MS, 0))).as("stalled for 500 ms").isEmpty();
+        detector.onHeardFrom(2, T0 + 501 * MS);
+        assertThat(withoutHeartbeats(detector.tick(T0 + 505 * MS, 0))).as("its heartbeat was read meanwhile").isEmpty();
+        assertThat(detector.suspected(2)).isFalse();
     }
 
     @Test
