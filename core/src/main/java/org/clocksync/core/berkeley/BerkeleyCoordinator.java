@@ -22,7 +22,8 @@ import org.clocksync.protocol.Message;
 
 /**
  * The master's side of the Berkeley algorithm as a sans-IO state machine: it polls every member in short bursts, takes
- * the fault-tolerant average of their offsets and its own, and tells each node the signed correction to reach it.
+ * the fault-tolerant average of their offsets and its own, and tells each node the signed correction to reach it. When
+ * its own clock is the reference ({@link BerkeleyConfig#coordinatorIsReference()}), the target is its own clock instead.
  *
  * <p>Not thread-safe: the caller feeds it from one thread (an event loop) or the simulator.
  */
@@ -289,12 +290,18 @@ public final class BerkeleyCoordinator {
             }
             baseline.record(burst.bestRttNanos());
         }
-        FaultTolerantAverage.Result average = FaultTolerantAverage.computeWithReference(readings,
-                config.maxDeviationNanos(), selfId);
-        long averageNanos = average.averageNanos();
+        // With an external reference the coordinator's clock is the target: every member is steered to it (offset 0)
+        // and it never moves; the median still names the liars. Otherwise all meet at the fault-tolerant average.
+        boolean reference = config.coordinatorIsReference();
+        FaultTolerantAverage.Result average = reference
+                ? FaultTolerantAverage.compute(readings, config.maxDeviationNanos())
+                : FaultTolerantAverage.computeWithReference(readings, config.maxDeviationNanos(), selfId);
+        long targetNanos = reference ? 0 : average.averageNanos();
 
         SortedMap<Integer, MemberResult> results = new TreeMap<>();
-        results.put(selfId, result(selfId, 0, 0, 1, averageNanos, average));
+        results.put(selfId, reference
+                ? new MemberResult(selfId, MemberResult.Status.INCLUDED, 0, 0, 1, 0, "")
+                : result(selfId, 0, 0, 1, targetNanos, average));
         for (MemberBurst burst : finished.bursts().values()) {
             int memberId = burst.memberId();
             if (!burst.hasReading()) {
@@ -307,7 +314,7 @@ public final class BerkeleyCoordinator {
                         burst.bestOffsetNanos(), burst.bestRttNanos(), burst.samples(), 0, slow.get(memberId)));
                 continue;
             }
-            long correctionNanos = averageNanos - burst.bestOffsetNanos();
+            long correctionNanos = targetNanos - burst.bestOffsetNanos();
             if (probation.containsKey(memberId)) {
                 long fromMedianNanos = Math.abs(burst.bestOffsetNanos() - average.medianNanos());
                 String reason = fromMedianNanos > config.maxDeviationNanos()
@@ -323,10 +330,12 @@ public final class BerkeleyCoordinator {
             }
             actions.add(new Send(memberId, new Message.BerkeleyAdjust(nextRequestId++, finished.roundId(), correctionNanos)));
         }
-        actions.add(new AdjustClock(averageNanos, "berkeley round " + finished.roundId(), false));
+        if (!reference) {
+            actions.add(new AdjustClock(targetNanos, "berkeley round " + finished.roundId(), false));
+        }
 
         RoundReport report = new RoundReport(finished.roundId(), finished.startedHostNanos(), hostNanos,
-                average.medianNanos(), averageNanos, new ArrayList<>(results.values()));
+                average.medianNanos(), targetNanos, new ArrayList<>(results.values()));
         assert report.members().size() == finished.bursts().size() + 1;
         lastRound = report;
         roundsCompleted++;
