@@ -62,6 +62,15 @@ final class DaemonProcess implements AutoCloseable {
                 .resolve(name + "-" + id + "-" + listenPort + ".log");
     }
 
+    /** Adds options before the first start, e.g. --peers once every node's port is known. */
+    DaemonProcess addArgs(List<String> args) {
+        if (starts > 0) {
+            throw new IllegalStateException(name + " already started");
+        }
+        command.addAll(args);
+        return this;
+    }
+
     DaemonProcess start() throws IOException {
         Files.createDirectories(log.getParent());
         starts++;
@@ -84,6 +93,23 @@ final class DaemonProcess implements AutoCloseable {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** kill -STOP: the process freezes with its connections open and silent, as a paused container. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** kill -CONT: the frozen process runs on, unaware that time passed. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed");
+        }
     }
 
     /** Fetches /status, or null when the node does not answer. */

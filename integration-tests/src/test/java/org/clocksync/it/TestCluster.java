@@ -53,6 +53,26 @@ final class TestCluster implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Gives every node the others as --peers (heartbeats and elections) with this election algorithm and any extra
+     * cluster options; call before {@link #start}.
+     */
+    TestCluster withPeers(String election, String... extra) {
+        List<DaemonProcess> all = all();
+        for (DaemonProcess p : all) {
+            List<String> peers = new ArrayList<>();
+            for (DaemonProcess q : all) {
+                if (q != p) {
+                    peers.add(q.id + "@127.0.0.1:" + q.listenPort);
+                }
+            }
+            List<String> args = new ArrayList<>(List.of("--peers", String.join(",", peers), "--election", election));
+            args.addAll(List.of(extra));
+            p.addArgs(args);
+        }
+        return this;
+    }
+
     /** Starts the master, then every line, and waits until the master has them all as members. */
     TestCluster start() throws IOException {
         master.start();

@@ -17,6 +17,7 @@ public final class DaemonLauncher {
     /** Parses {@code args} into {@code command} with one-line errors; returns the exit code. */
     public static int execute(Object command, String[] args) {
         CommandLine cli = new CommandLine(command);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println(ex.getCommandLine().getCommandName() + ": " + ex.getMessage());

@@ -106,6 +106,11 @@ public final class DaemonMetrics implements RejectionCounter {
         return openConnections;
     }
 
+    /** A counter with fixed tags (key, value, ...); registering the same name and tags twice returns the same one. */
+    public Counter counter(String name, String description, String... tags) {
+        return Counter.builder(name).description(description).tags(tags).register(registry);
+    }
+
     /** Registers a gauge read on scrape; the supplier must be thread-safe. */
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);

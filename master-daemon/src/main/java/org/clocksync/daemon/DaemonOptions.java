@@ -2,6 +2,12 @@ package org.clocksync.daemon;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.clocksync.core.cluster.ClusterConfig;
+import org.clocksync.core.cluster.DelayBounds;
+import org.clocksync.core.cluster.ElectionAlgorithm;
+import org.clocksync.core.cluster.Epochs;
+import org.clocksync.core.cluster.HeartbeatTopology;
+import org.clocksync.daemon.OptionConverters.DelayBoundsConverter;
 import org.clocksync.daemon.OptionConverters.DurationNanosConverter;
 import org.clocksync.daemon.OptionConverters.HostPortConverter;
 import org.clocksync.daemon.OptionConverters.PeerListConverter;
@@ -46,9 +52,20 @@ public final class DaemonOptions {
                     + " Default: ${DEFAULT-VALUE} (chrony's 'ratelimit burst 8').")
     public int ntpRateLimitBurst = 8;
 
+    @Option(names = "--upstream", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+            description = "Take this node's reference from an upstream NTP server instead of the host clock (for the"
+                    + " master; with it the master's clock is the cluster's reference: members are steered to it and"
+                    + " it never averages itself away from it). Off unless given.")
+    public HostPort upstream;
+
+    @Option(names = "--upstream-poll", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+            description = "How often the upstream NTP server is asked, after a first burst of 4 polls 100ms apart"
+                    + " (100ms..1h). Default: 1s.")
+    public long upstreamPollNanos = 1_000_000_000L;
+
     @Option(names = "--peers", paramLabel = "ID@HOST:PORT,...", converter = PeerListConverter.class,
-            description = "The other nodes, for heartbeats and elections (recorded and shown in /status; "
-                    + "heartbeats and elections arrive in a later version).")
+            description = "The other nodes, for heartbeats and elections; give every node the same set (each"
+                    + " listing all but itself). Without it the node runs without failure detection or elections.")
     public List<PeerSpec> peers = List.of();
 
     @Option(names = "--master", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
@@ -95,8 +112,25 @@ public final class DaemonOptions {
     public Path keyFile;
 
     @Option(names = "--election", paramLabel = "bully|ring",
-            description = "Election algorithm. Not yet supported in this version.")
-    public String election;
+            description = "Election algorithm when the master is suspected (needs --peers): bully (the highest live id"
+                    + " wins, and takes over when it comes back) or ring (the election goes round the ring of ids;"
+                    + " a returning node follows). Default: bully.")
+    public ElectionAlgorithm election = ElectionAlgorithm.BULLY;
+
+    @Option(names = "--heartbeat-interval", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+            description = "Heartbeat period T to each peer (1ms..60s). Default: 100ms.")
+    public long heartbeatIntervalNanos = 100_000_000L;
+
+    @Option(names = "--delay-bounds", paramLabel = "[ID=]MIN..MAX", converter = DelayBoundsConverter.class,
+            description = "One-way network delay bounds of the channels, e.g. 0ms..50ms for all, 3=1ms..80ms for the"
+                    + " channel with node 3 (repeatable). A peer silent for T+MAX-MIN is suspected. Default: 0ms..100ms.")
+    public List<PeerDelayBounds> delayBounds = new java.util.ArrayList<>();
+
+    @Option(names = "--heartbeat-topology", paramLabel = "all|ring:K",
+            description = "all: every node sends heartbeats to every other; ring:K: each node to its K successors in"
+                    + " id order (n*K instead of n*(n-1) messages; any K crashes are still detected)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    public String heartbeatTopology = "all";
 
     @Option(names = "--clock", paramLabel = "physical|logical",
             description = "Clock kind. Only 'physical' is supported in this version. Default: physical.")
@@ -136,6 +170,23 @@ public final class DaemonOptions {
             description = "Request/response exchanges with itself at start, so the hot path is compiled before the"
                     + " first round is measured; at most 3 s are spent (0 turns it off). Default: ${DEFAULT-VALUE}.")
     public int warmupExchanges = 5_000;
+
+    /** The failure detection and election settings these options describe. */
+    public ClusterConfig clusterConfig() {
+        DelayBounds all = ClusterConfig.defaults().defaultBounds();
+        java.util.Map<Integer, DelayBounds> byPeer = new java.util.TreeMap<>();
+        for (PeerDelayBounds b : delayBounds) {
+            if (b.peerId() == 0) {
+                all = b.bounds();
+            } else {
+                byPeer.put(b.peerId(), b.bounds());
+            }
+        }
+        ClusterConfig d = ClusterConfig.defaults();
+        long tickNanos = Math.min(d.tickNanos(), heartbeatIntervalNanos);
+        return new ClusterConfig(heartbeatIntervalNanos, all, byPeer, HeartbeatTopology.parse(heartbeatTopology),
+                election, tickNanos, d.discoveryTimeoutNanos());
+    }
 
     public String displayName() {
         return name == null || name.isBlank() ? "node-" + id : name;
@@ -207,12 +258,37 @@ public final class DaemonOptions {
         if (ntpRateLimitBurst < 1 || ntpRateLimitBurst > 10_000) {
             return "--ntp-ratelimit-burst must be between 1 and 10000, got " + ntpRateLimitBurst;
         }
+        if (upstreamPollNanos < 100_000_000L || upstreamPollNanos > 3_600_000_000_000L) {
+            return "--upstream-poll must be between 100ms and 1h, got " + DurationParser.format(upstreamPollNanos);
+        }
+        if (upstream != null && upstream.port() == 0) {
+            return "--upstream needs the server's port, e.g. " + upstream.host() + ":123";
+        }
         if (keyFile != null) {
             return "--key-file is not yet supported in this version; refusing to run unauthenticated when a key"
                     + " was asked for";
         }
-        if (election != null) {
-            return "--election is not yet supported in this version (elections arrive in a later version)";
+        if (id > Epochs.MAX_NODE_ID) {
+            return "--id must be at most " + Epochs.MAX_NODE_ID + " (epochs name their master's id), got " + id;
+        }
+        for (PeerSpec p : peers) {
+            if (p.id() > Epochs.MAX_NODE_ID) {
+                return "--peers: node ids must be at most " + Epochs.MAX_NODE_ID + ", got " + p.id();
+            }
+        }
+        if (heartbeatIntervalNanos < ClusterConfig.MIN_PERIOD_NANOS
+                || heartbeatIntervalNanos > ClusterConfig.MAX_PERIOD_NANOS) {
+            return "--heartbeat-interval must be between 1ms and 60s, got " + DurationParser.format(heartbeatIntervalNanos);
+        }
+        try {
+            HeartbeatTopology.parse(heartbeatTopology);
+        } catch (IllegalArgumentException e) {
+            return "--heartbeat-topology: " + e.getMessage();
+        }
+        for (PeerDelayBounds b : delayBounds) {
+            if (b.peerId() != 0 && peers.stream().noneMatch(p -> p.id() == b.peerId())) {
+                return "--delay-bounds names node " + b.peerId() + ", which is not in --peers";
+            }
         }
         if (trace != null) {
             return "--trace is not yet supported in this version";

@@ -25,7 +25,7 @@ final class FrameHandler extends SimpleChannelInboundHandler<Frame> {
         long hostNanos = HostClock.nowNanos();
         node.context().received(frame);
         node.metrics().framesReceived.increment();
-        node.role().onFrame(ctx.channel(), frame, hostNanos);
+        node.onFrame(ctx.channel(), frame, hostNanos);
     }
 
     @Override

@@ -18,7 +18,10 @@ import java.util.function.Function;
 import org.clocksync.core.clock.ServiceClock;
 import org.clocksync.core.clock.ServiceClockConfig;
 import org.clocksync.core.clock.SimulatedHardwareClock;
+import org.clocksync.daemon.cluster.ClusterAgent;
 import org.clocksync.daemon.ntp.NtpServer;
+import org.clocksync.daemon.ntp.UpstreamClient;
+import org.clocksync.protocol.Frame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +39,13 @@ public final class Node implements AutoCloseable {
     private final NodeContext context;
     private final ConnectionLimiter limiter;
     private volatile Role role;
+    /** Heartbeats, failure detection and elections; null when the node has no --peers. */
+    private final ClusterAgent cluster;
     private Channel protocolChannel;
     private AdminHttpServer admin;
     private NtpServer ntpServer;
+    /** The NTP client of --upstream; null without it. */
+    private UpstreamClient upstreamClient;
 
     public Node(DaemonOptions options, Function<Node, Role> roleFactory) {
         this.options = options;
@@ -52,6 +59,7 @@ public final class Node implements AutoCloseable {
                 startedHostNanos);
         this.limiter = new ConnectionLimiter(options.maxConnections, options.maxConnectionsPerAddress, metrics);
         this.role = roleFactory.apply(this);
+        this.cluster = options.peers.isEmpty() ? null : new ClusterAgent(this, "MASTER".equals(role.name()));
         metrics.gauge("clocksync.clock.offset.from.host.seconds",
                 "Service clock minus host clock (the node's true error when the host clock is the reference)",
                 () -> serviceClock.offsetFromHostNanos(HostClock.nowNanos()) / 1e9);
@@ -96,7 +104,19 @@ public final class Node implements AutoCloseable {
             }
         }
         warmUp();
+        if (options.upstream != null) {
+            // After the warm-up, which keeps the protocol loop busy: samples stamped late would start it off wrong.
+            try {
+                upstreamClient = UpstreamClient.start(this, options.upstream);
+            } catch (IllegalStateException e) {
+                close();
+                throw e;
+            }
+        }
         context.loop.execute(() -> role.start());
+        if (cluster != null) {
+            context.loop.execute(cluster::start);
+        }
         LOG.info("event=ready id={} name={} role={} listen={} admin={} ntp={} simOffset={} simDriftPpm={}",
                 options.id, options.displayName(), role.name(), boundListen(), boundAdmin(),
                 ntpServer == null ? "off" : ntpServer.boundAddress(),
@@ -134,6 +154,37 @@ public final class Node implements AutoCloseable {
 
     public Role role() {
         return role;
+    }
+
+    /** Every decoded frame: the cluster agent sees it first (epoch gate, heartbeats, elections), then the role. */
+    void onFrame(Channel channel, Frame frame, long hostNanos) {
+        if (cluster != null && !cluster.admit(channel, frame, hostNanos)) {
+            return;
+        }
+        role.onFrame(channel, frame, hostNanos);
+    }
+
+    /** The master this node follows told its id (WELCOME); in the initial epoch that is how slaves learn it. */
+    public void coordinatorKnown(int coordinatorId) {
+        if (cluster != null) {
+            cluster.onCoordinatorKnown(coordinatorId);
+        }
+    }
+
+    /** Replaces the role (an election made this node master, or it follows another); on the event loop only. */
+    public void switchRole(Role next, String reason) {
+        assert context.loop.inEventLoop();
+        Role previous = role;
+        previous.stop();
+        role = next;
+        LOG.info("event=role_change id={} from={} to={} reason=\"{}\"", options.id, previous.name(), next.name(),
+                reason);
+        next.start();
+    }
+
+    /** The cluster agent, or null without --peers. */
+    public ClusterAgent cluster() {
+        return cluster;
     }
 
     public NodeContext context() {
@@ -177,8 +228,9 @@ public final class Node implements AutoCloseable {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("id", options.id);
         s.put("name", options.displayName());
-        s.put("role", role.name());
-        s.put("coordinatorId", role.coordinatorId());
+        s.put("role", cluster != null ? cluster.roleName() : role.name());
+        s.put("coordinatorId", cluster != null && cluster.coordinatorId() != 0 ? cluster.coordinatorId()
+                : role.coordinatorId());
         s.put("epoch", context.epoch());
         s.put("clockOffsetFromHostNanos", context.clock.offsetFromHostNanos(hostNanos));
         s.put("hostTimeNanos", hostNanos);
@@ -207,12 +259,25 @@ public final class Node implements AutoCloseable {
         if (ntpServer != null) {
             s.put("ntp", ntpServer.describe(hostNanos));
         }
+        if (upstreamClient != null) {
+            s.put("upstream", upstreamClient.describe(hostNanos));
+        }
         role.describe(s, hostNanos);
+        if (cluster != null) {
+            cluster.describe(s, hostNanos);
+        }
         return s;
     }
 
     @Override
     public void close() {
+        if (cluster != null && !context.loop.isShuttingDown()) {
+            try {
+                context.loop.submit(cluster::stop).await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Role r = role;
         if (r != null && !context.loop.isShuttingDown()) {
             try {
@@ -226,6 +291,9 @@ public final class Node implements AutoCloseable {
         }
         if (ntpServer != null) {
             ntpServer.close();
+        }
+        if (upstreamClient != null) {
+            upstreamClient.close();
         }
         if (protocolChannel != null) {
             protocolChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

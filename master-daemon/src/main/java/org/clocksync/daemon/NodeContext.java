@@ -55,6 +55,11 @@ public final class NodeContext {
         return epoch;
     }
 
+    /** Set by the cluster agent: every frame sent from now on carries this epoch. */
+    public void setEpoch(long epoch) {
+        this.epoch = epoch;
+    }
+
     public long lamport() {
         return lamport;
     }

@@ -43,4 +43,16 @@ public final class OptionConverters {
             }
         }
     }
+
+    /** {@code [ID=]MIN..MAX}, e.g. {@code 0ms..50ms} or {@code 3=1ms..80ms}. */
+    public static final class DelayBoundsConverter implements ITypeConverter<PeerDelayBounds> {
+        @Override
+        public PeerDelayBounds convert(String value) {
+            try {
+                return PeerDelayBounds.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

@@ -30,6 +30,17 @@ public final class ProtocolChannels {
         p.addLast("node", new FrameHandler(node));
     }
 
+    /**
+     * Configures an outbound link to a peer: this node only writes on it (the peer answers on its own link), so it
+     * has no read timeout; the peer's read timeout closes it when it falls idle.
+     */
+    public static void configureOutboundLink(Channel channel, Node node) {
+        ChannelPipeline p = channel.pipeline();
+        p.addLast("decoder", new FrameDecoder(node.metrics()));
+        p.addLast("encoder", ENCODER);
+        p.addLast("node", new FrameHandler(node));
+    }
+
     /** Replaces the read timeout, e.g. once a peer has said hello. */
     public static void setReadTimeout(Channel channel, long timeoutNanos) {
         if (channel.pipeline().get(TIMEOUT) != null) {

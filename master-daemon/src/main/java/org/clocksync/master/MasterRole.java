@@ -48,18 +48,29 @@ public final class MasterRole implements Role {
     private RoundReport lastRound;
     private long lastRoundHostNanos;
     private long protocolViolations;
+    private final long firstRoundDelayMillis;
 
     /** A connected member: who it said it is, and where it is. */
     private record Member(int id, String name, Channel channel, long joinedHostNanos) {
     }
 
     public MasterRole(Node node) {
+        this(node, 0);
+    }
+
+    /**
+     * A master whose first round waits {@code firstRoundDelayMillis}: after an election the members are only now
+     * connecting, and a first round with one of them would let that one outvote nobody and follow a master whose
+     * clock nobody has checked yet.
+     */
+    public MasterRole(Node node, long firstRoundDelayMillis) {
+        this.firstRoundDelayMillis = firstRoundDelayMillis;
         this.node = node;
         this.ctx = node.context();
         var o = node.options();
         this.coordinator = new BerkeleyCoordinator(o.id,
                 new BerkeleyConfig(o.intervalNanos, o.burst, o.roundTimeoutNanos, o.maxDeviationNanos,
-                        o.probationRounds), ctx.clock);
+                        o.probationRounds, o.upstream != null), ctx.clock);
     }
 
     @Override
@@ -74,7 +85,7 @@ public final class MasterRole implements Role {
 
     @Override
     public void start() {
-        ticker = ctx.loop.scheduleAtFixedRate(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        ticker = ctx.loop.scheduleAtFixedRate(this::tick, firstRoundDelayMillis, TICK_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info("event=master_started id={} intervalMillis={} burst={} maxDeviation={}", ctx.selfId(),
                 node.options().intervalNanos / 1_000_000, node.options().burst,
                 DurationParser.format(node.options().maxDeviationNanos));
@@ -155,6 +166,12 @@ public final class MasterRole implements Role {
 
     private void onHello(Channel channel, Frame frame, Message.Hello hello, long hostNanos) {
         int id = frame.senderId();
+        if (ticker == null) {
+            // Still warming up: its heartbeats have not started, so a member that joined now would soon suspect it.
+            refuse(channel, hello.requestId(), ErrorCode.OVERLOADED, "the master is starting; try again shortly",
+                    "starting");
+            return;
+        }
         if (channel.attr(MEMBER_ID).get() != null) {
             refuse(channel, hello.requestId(), ErrorCode.BAD_REQUEST, "HELLO sent twice on one connection",
                     "duplicate_hello");

@@ -65,10 +65,16 @@ public final class SlaveRole implements Role, NtpUpstream {
     private long connects;
     private ScheduledFuture<?> reconnect;
 
+    /** Follows the configured master ({@code --master}). */
     public SlaveRole(Node node) {
+        this(node, node.options().master);
+    }
+
+    /** Follows the master at {@code masterAddress}, e.g. the coordinator an election chose. */
+    public SlaveRole(Node node, HostPort masterAddress) {
         this.node = node;
         this.ctx = node.context();
-        this.masterAddress = node.options().master;
+        this.masterAddress = java.util.Objects.requireNonNull(masterAddress, "masterAddress");
         this.follower = new BerkeleyFollower(ctx.clock);
         this.bootstrap = new Bootstrap()
                 .group(ctx.loop)
@@ -119,6 +125,11 @@ public final class SlaveRole implements Role, NtpUpstream {
         }
         ChannelFuture f = bootstrap.connect(masterAddress.toSocketAddress());
         f.addListener(done -> {
+            if (stopped) {
+                // The node changed role while this connect was in flight: the new role must not inherit it.
+                f.channel().close();
+                return;
+            }
             if (!done.isSuccess()) {
                 scheduleReconnect("connect failed: " + done.cause().getMessage());
                 return;
@@ -157,6 +168,7 @@ public final class SlaveRole implements Role, NtpUpstream {
                     Math.max(node.options().readTimeoutNanos, 3 * welcome.roundIntervalMillis() * 1_000_000L));
             LOG.info("event=joined master={} coordinatorId={} intervalMillis={}", masterAddress, coordinatorId,
                     welcome.roundIntervalMillis());
+            node.coordinatorKnown(coordinatorId);
         } else if (message instanceof Message.ErrorMessage error) {
             LOG.warn("event=master_refused master={} code={} text=\"{}\"", masterAddress, error.code(),
                     error.text());
@@ -213,6 +225,15 @@ public final class SlaveRole implements Role, NtpUpstream {
             LOG.warn("event=master_lost master={} note=\"reconnecting with backoff\"", masterAddress);
         }
         scheduleReconnect(wasJoined ? "connection closed" : "closed before joining");
+    }
+
+    /** Corrections applied since this role started following its master. */
+    public long correctionsApplied() {
+        return correctionsApplied;
+    }
+
+    public HostPort masterAddress() {
+        return masterAddress;
     }
 
     @Override

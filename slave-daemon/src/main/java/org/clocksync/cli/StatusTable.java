@@ -20,8 +20,8 @@ final class StatusTable {
         }
         double mean = up.stream().mapToLong(s -> s.path("clockOffsetFromHostNanos").asLong()).average().orElse(0);
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-8s %4s %-9s %5s %5s %14s %16s  %s%n",
-                "NAME", "ID", "ROLE", "COORD", "EPOCH", "FROM MEAN", "FROM HOST", "LAST ROUND / CORRECTION"));
+        out.append(String.format(Locale.ROOT, "%-8s %4s %-9s %5s %7s %14s %16s  %-22s %s%n",
+                "NAME", "ID", "ROLE", "COORD", "EPOCH", "FROM MEAN", "FROM HOST", "PEERS", "LAST ROUND / CORRECTION"));
         for (StatusClient.Result r : results) {
             JsonNode s = r.status();
             if (s == null) {
@@ -29,10 +29,11 @@ final class StatusTable {
                 continue;
             }
             long offset = s.path("clockOffsetFromHostNanos").asLong();
-            out.append(String.format(Locale.ROOT, "%-8s %4d %-9s %5d %5d %14s %16s  %s%n",
+            out.append(String.format(Locale.ROOT, "%-8s %4d %-9s %5d %7d %14s %16s  %-22s %s%n",
                     s.path("name").asText(), s.path("id").asInt(), s.path("role").asText(),
                     s.path("coordinatorId").asInt(), s.path("epoch").asLong(),
-                    DurationParser.format(Math.round(offset - mean)), DurationParser.format(offset), lastEvent(s)));
+                    DurationParser.format(Math.round(offset - mean)), DurationParser.format(offset), peers(s),
+                    lastEvent(s)));
         }
         if (up.size() >= 1) {
             long min = up.stream().mapToLong(s -> s.path("clockOffsetFromHostNanos").asLong()).min().getAsLong();
@@ -41,6 +42,28 @@ final class StatusTable {
                     DurationParser.format(max - min).substring(1), up.size(), up.size() == 1 ? "" : "s"));
         }
         return out.toString();
+    }
+
+    /** "4/4 alive", or which peers are suspected and how long they have been silent; "-" without --peers. */
+    static String peers(JsonNode s) {
+        JsonNode peers = s.path("cluster").path("peers");
+        if (!peers.isArray() || peers.isEmpty()) {
+            return "-";
+        }
+        int alive = 0;
+        StringBuilder suspected = new StringBuilder();
+        for (JsonNode p : peers) {
+            if ("alive".equals(p.path("state").asText())) {
+                alive++;
+            } else {
+                suspected.append(suspected.length() == 0 ? ", " : " ").append(p.path("id").asInt());
+                if (p.path("lastHeartbeatAgeMillis").isNumber()) {
+                    suspected.append(String.format(Locale.ROOT, "(%.1fs)",
+                            p.path("lastHeartbeatAgeMillis").asLong() / 1000.0));
+                }
+            }
+        }
+        return alive + "/" + peers.size() + " alive" + (suspected.length() == 0 ? "" : suspected.insert(2, "down "));
     }
 
     private static String lastEvent(JsonNode s) {

@@ -1,0 +1,137 @@
+package org.clocksync.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 5 with real processes: kill -9 (or freeze) the master of a converged five-node cluster; exactly one new
+ * coordinator with a higher epoch on which all agree, rounds resume, the spread stays under 1 ms; the old master
+ * comes back and rejoins (Bully: takes over again; Ring: follows).
+ */
+class FailoverIT {
+    private static final long STRIDE = 100_000;
+
+    @Test
+    void bullyElectsTheHighestLiveNodeAndHandsBackToTheReturningMaster() throws Exception {
+        try (TestCluster cluster = TestCluster.factory(List.of("--interval", "500ms"), List.of())
+                .withPeers("bully").start()) {
+            cluster.awaitConverged(cluster.all(), Duration.ofSeconds(60));
+            assertThat(cluster.master.status().path("epoch").asLong()).isEqualTo(1);
+
+            cluster.master.kill();
+            long worstSpreadNanos = awaitCoordinator(cluster.lines, 4, 1);
+            assertThat(worstSpreadNanos).as("spread of the lines while they failed over").isLessThan(1_000_000L);
+            DaemonProcess sols = byId(cluster.lines, 4);
+            awaitRounds(sols, 3, 2);
+            assertSpreadStaysUnderOneMilli(cluster.lines, 20);
+            long electedEpoch = sols.status().path("epoch").asLong();
+
+            cluster.master.start();
+            awaitCoordinator(cluster.all(), 5, electedEpoch);
+            awaitRounds(cluster.master, 4, 2);
+            cluster.awaitConverged(cluster.all(), Duration.ofSeconds(20));
+            assertSpreadStaysUnderOneMilli(cluster.all(), 20);
+            cluster.assertHealthy();
+        }
+    }
+
+    @Test
+    void ringElectsTheHighestLiveNodeAndTheFrozenMasterStepsDownOnWaking() throws Exception {
+        try (TestCluster cluster = TestCluster.factory(List.of("--interval", "500ms"), List.of())
+                .withPeers("ring").start()) {
+            cluster.awaitConverged(cluster.all(), Duration.ofSeconds(60));
+
+            cluster.master.pause();
+            long worstSpreadNanos;
+            try {
+                worstSpreadNanos = awaitCoordinator(cluster.lines, 4, 1);
+            } finally {
+                cluster.master.resume();
+            }
+            assertThat(worstSpreadNanos).as("spread of the lines while they failed over").isLessThan(1_000_000L);
+            DaemonProcess sols = byId(cluster.lines, 4);
+            long electedEpoch = sols.status().path("epoch").asLong();
+
+            // Waking, the old master sees the higher epoch, steps down and, under Ring, follows node 4.
+            await("the woken master follows node 4").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        JsonNode s = cluster.master.statusOrNull();
+                        return s != null && "SLAVE".equals(s.path("role").asText())
+                                && s.path("coordinatorId").asInt() == 4 && s.path("epoch").asLong() == electedEpoch;
+                    });
+            awaitRounds(sols, 4, 2);
+            cluster.awaitConverged(cluster.all(), Duration.ofSeconds(20));
+            assertSpreadStaysUnderOneMilli(cluster.all(), 20);
+            assertThat(cluster.master.metricSum("clocksync_frames_stale_epoch_total")
+                    + sumOver(cluster.lines, "clocksync_frames_stale_epoch_total"))
+                    .as("frames of the old epoch were dropped somewhere").isGreaterThan(0);
+            cluster.assertHealthy();
+        }
+    }
+
+    /**
+     * Waits until every node in {@code nodes} reports {@code coordinatorId} as coordinator in one epoch above
+     * {@code previousEpoch} that names it, with exactly one MASTER among them; returns the worst spread seen meanwhile.
+     */
+    private static long awaitCoordinator(List<DaemonProcess> nodes, int coordinatorId, long previousEpoch) {
+        long[] worst = {0};
+        await("all agree on coordinator " + coordinatorId).atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    worst[0] = Math.max(worst[0], TestCluster.spreadNanos(nodes));
+                    List<JsonNode> all = new ArrayList<>();
+                    for (DaemonProcess p : nodes) {
+                        JsonNode s = p.statusOrNull();
+                        if (s == null) {
+                            return false;
+                        }
+                        all.add(s);
+                    }
+                    long epoch = all.get(0).path("epoch").asLong();
+                    long masters = all.stream().filter(s -> "MASTER".equals(s.path("role").asText())).count();
+                    return epoch > previousEpoch && epoch % STRIDE == coordinatorId && masters == 1
+                            && all.stream().allMatch(s -> s.path("epoch").asLong() == epoch
+                                    && s.path("coordinatorId").asInt() == coordinatorId)
+                            && all.stream().anyMatch(s -> s.path("id").asInt() == coordinatorId
+                                    && "MASTER".equals(s.path("role").asText()));
+                });
+        return worst[0];
+    }
+
+    private static void awaitRounds(DaemonProcess master, int members, int rounds) throws Exception {
+        long start = master.status().path("roundsCompleted").asLong();
+        await(master.name + " runs rounds with " + members + " members").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100)).until(() -> {
+                    JsonNode s = master.statusOrNull();
+                    return s != null && s.path("members").size() == members
+                            && s.path("roundsCompleted").asLong() >= start + rounds;
+                });
+    }
+
+    /** Samples the spread {@code samples} times, 100 ms apart (awaited, not slept), and asserts each under 1 ms. */
+    private static void assertSpreadStaysUnderOneMilli(List<DaemonProcess> nodes, int samples) {
+        List<Long> seen = new ArrayList<>();
+        await("spread sampled").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            seen.add(TestCluster.spreadNanos(nodes));
+            return seen.size() >= samples;
+        });
+        assertThat(seen).as("spread samples (ns)").allMatch(s -> s < 1_000_000L);
+    }
+
+    private static DaemonProcess byId(List<DaemonProcess> nodes, int id) {
+        return nodes.stream().filter(p -> p.id == id).findFirst().orElseThrow();
+    }
+
+    private static double sumOver(List<DaemonProcess> nodes, String metric) throws Exception {
+        double sum = 0;
+        for (DaemonProcess p : nodes) {
+            sum += p.metricSum(metric);
+        }
+        return sum;
+    }
+}
