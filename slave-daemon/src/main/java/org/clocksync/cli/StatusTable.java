@@ -35,6 +35,12 @@ final class StatusTable {
                     DurationParser.format(Math.round(offset - mean)), DurationParser.format(offset), peers(s),
                     lastEvent(s)));
         }
+        for (JsonNode s : up) {
+            String detail = peerDetail(s);
+            if (!detail.isEmpty()) {
+                out.append(String.format(Locale.ROOT, "%-8s peers: %s%n", s.path("name").asText(), detail));
+            }
+        }
         if (up.size() >= 1) {
             long min = up.stream().mapToLong(s -> s.path("clockOffsetFromHostNanos").asLong()).min().getAsLong();
             long max = up.stream().mapToLong(s -> s.path("clockOffsetFromHostNanos").asLong()).max().getAsLong();
@@ -42,6 +48,28 @@ final class StatusTable {
                     DurationParser.format(max - min).substring(1), up.size(), up.size() == 1 ? "" : "s"));
         }
         return out.toString();
+    }
+
+    /** Each peer as this node sees it: id, alive or SUSPECTED, and the age of its last heartbeat. */
+    static String peerDetail(JsonNode s) {
+        StringBuilder b = new StringBuilder();
+        for (JsonNode p : s.path("cluster").path("peers")) {
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            b.append(p.path("id").asInt()).append(' ')
+                    .append("alive".equals(p.path("state").asText()) ? "alive" : "SUSPECTED");
+            if (p.path("lastHeartbeatAgeMillis").isNumber()) {
+                long ageMillis = p.path("lastHeartbeatAgeMillis").asLong();
+                b.append(' ').append(ageMillis < 10_000 ? ageMillis + "ms"
+                        : String.format(Locale.ROOT, "%.0fs", ageMillis / 1000.0));
+            } else if (!p.path("monitored").asBoolean(true)) {
+                b.append(" (not watched)");
+            } else {
+                b.append(" (never heard)");
+            }
+        }
+        return b.toString();
     }
 
     /** "4/4 alive", or which peers are suspected and how long they have been silent; "-" without --peers. */
