@@ -9,7 +9,8 @@ public sealed interface Message
                 Message.BullyElection, Message.BullyAnswer, Message.BullyCoordinator,
                 Message.RingElection, Message.RingCoordinator,
                 Message.SnapshotMarker, Message.SnapshotState,
-                Message.ErrorMessage {
+                Message.ErrorMessage,
+                Message.LogicalReport, Message.LogicalCorrectionRequest, Message.LogicalOffset {
 
     MessageType type();
 
@@ -168,6 +169,34 @@ public sealed interface Message
 
         public MessageType type() {
             return MessageType.ERROR;
+        }
+    }
+
+    /** Logical clocks: a process object reports its Lamport counter to the master object. */
+    record LogicalReport(long requestId, long counter) implements Message {
+        public LogicalReport {
+            Limits.checkNonNegative("counter", counter);
+        }
+
+        public MessageType type() {
+            return MessageType.LOGICAL_REPORT;
+        }
+    }
+
+    /** Logical clocks: a process object asks the master object for its correction. */
+    record LogicalCorrectionRequest(long requestId) implements Message {
+        public MessageType type() {
+            return MessageType.LOGICAL_CORRECTION_REQUEST;
+        }
+    }
+
+    /**
+     * Logical clocks: the master object's averaging round gives this process object a signed offset t; the receiver
+     * sets its counter to LC + t + 1 (never backwards, see docs). Echoes the request it answers, 0 when unasked.
+     */
+    record LogicalOffset(long requestId, long roundId, long offset) implements Message {
+        public MessageType type() {
+            return MessageType.LOGICAL_OFFSET;
         }
     }
 }

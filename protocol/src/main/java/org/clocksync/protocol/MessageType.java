@@ -18,7 +18,10 @@ public enum MessageType {
     RING_COORDINATOR(14),
     SNAPSHOT_MARKER(15),
     SNAPSHOT_STATE(16),
-    ERROR(17);
+    ERROR(17),
+    LOGICAL_REPORT(18),
+    LOGICAL_CORRECTION_REQUEST(19),
+    LOGICAL_OFFSET(20);
 
     private static final MessageType[] BY_CODE = new MessageType[256];
 

@@ -18,6 +18,9 @@ import org.clocksync.protocol.Message.CristianResponse;
 import org.clocksync.protocol.Message.ErrorMessage;
 import org.clocksync.protocol.Message.FailureNotice;
 import org.clocksync.protocol.Message.Heartbeat;
+import org.clocksync.protocol.Message.LogicalCorrectionRequest;
+import org.clocksync.protocol.Message.LogicalOffset;
+import org.clocksync.protocol.Message.LogicalReport;
 import org.clocksync.protocol.Message.Hello;
 import org.clocksync.protocol.Message.RingCoordinator;
 import org.clocksync.protocol.Message.RingElection;
@@ -111,6 +114,18 @@ final class Payloads {
                 out.u16(m.code().code());
                 string(out, m.text());
             }
+            case LOGICAL_REPORT -> {
+                LogicalReport m = (LogicalReport) message;
+                out.i64(m.requestId());
+                out.i64(m.counter());
+            }
+            case LOGICAL_CORRECTION_REQUEST -> out.i64(((LogicalCorrectionRequest) message).requestId());
+            case LOGICAL_OFFSET -> {
+                LogicalOffset m = (LogicalOffset) message;
+                out.i64(m.requestId());
+                out.i64(m.roundId());
+                out.i64(m.offset());
+            }
             default -> throw new IllegalStateException("no layout for " + message.type());
         }
     }
@@ -135,6 +150,9 @@ final class Payloads {
             case SNAPSHOT_MARKER -> new SnapshotMarker(in.i64("snapshotId"), in.i32("initiatorId"));
             case SNAPSHOT_STATE -> new SnapshotState(in.i64("snapshotId"), in.string("stateJson", MAX_SNAPSHOT_STATE_BYTES));
             case ERROR -> new ErrorMessage(in.i64("requestId"), errorCode(in), in.string("text", MAX_ERROR_TEXT_BYTES));
+            case LOGICAL_REPORT -> new LogicalReport(in.i64("requestId"), in.i64("counter"));
+            case LOGICAL_CORRECTION_REQUEST -> new LogicalCorrectionRequest(in.i64("requestId"));
+            case LOGICAL_OFFSET -> new LogicalOffset(in.i64("requestId"), in.i64("roundId"), in.i64("offset"));
         };
     }
 

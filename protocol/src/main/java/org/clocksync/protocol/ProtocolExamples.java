@@ -15,6 +15,9 @@ import org.clocksync.protocol.Message.CristianResponse;
 import org.clocksync.protocol.Message.ErrorMessage;
 import org.clocksync.protocol.Message.FailureNotice;
 import org.clocksync.protocol.Message.Heartbeat;
+import org.clocksync.protocol.Message.LogicalCorrectionRequest;
+import org.clocksync.protocol.Message.LogicalOffset;
+import org.clocksync.protocol.Message.LogicalReport;
 import org.clocksync.protocol.Message.Hello;
 import org.clocksync.protocol.Message.RingCoordinator;
 import org.clocksync.protocol.Message.RingElection;
@@ -51,7 +54,10 @@ public final class ProtocolExamples {
                 frame(new RingCoordinator(4, 5, List.of(3, 4, 5))),
                 frame(new SnapshotMarker(11, 3)),
                 frame(new SnapshotState(11, "{\"offsetNanos\":-1500}")),
-                frame(new ErrorMessage(7, ErrorCode.NOT_COORDINATOR, "ask node 5")));
+                frame(new ErrorMessage(7, ErrorCode.NOT_COORDINATOR, "ask node 5")),
+                frame(new LogicalReport(13, 4_711)),
+                frame(new LogicalCorrectionRequest(14)),
+                frame(new LogicalOffset(14, 6, -3)));
     }
 
     /**
