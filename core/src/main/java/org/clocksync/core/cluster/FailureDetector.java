@@ -45,6 +45,10 @@ public final class FailureDetector {
          * never, so that a peer that never speaks is suspected too.
          */
         long silentSinceNanos;
+        /** A suspicion learned from a notice is a lease: it lapses then unless a detector renews it. 0: none. */
+        long noticeLeaseUntilNanos;
+        /** When this node, as a detector of the peer, next repeats its notice while it still suspects it. */
+        long nextNoticeNanos;
 
         Peer(boolean monitored, long nowNanos) {
             this.monitored = monitored;
@@ -121,10 +125,18 @@ public final class FailureDetector {
         for (var entry : peers.entrySet()) {
             int id = entry.getKey();
             Peer peer = entry.getValue();
-            if (!peer.monitored || peer.suspected) {
+            if (!peer.monitored) {
                 continue;
             }
             long silentNanos = nowNanos - peer.silentSinceNanos;
+            if (peer.suspected) {
+                if (peer.noticeLeaseUntilNanos != 0 && silentNanos > timeoutNanos(id)) {
+                    // Told first, now seen: this node's own timeout confirms it, so it holds no lease but detects.
+                    peer.noticeLeaseUntilNanos = 0;
+                    peer.nextNoticeNanos = nowNanos + noticeRenewalNanos();
+                }
+                continue;
+            }
             // A peer never heard from may simply not have started yet: it gets the discovery timeout, not the
             // heartbeat timeout, so that a cluster starting on a busy machine does not elect on start-up delays.
             long timeoutNanos = peer.heard ? timeoutNanos(id)
@@ -133,15 +145,57 @@ public final class FailureDetector {
                 // One period when it times out, plus one per whole period this tick came later than that.
                 heartbeatsMissed += 1 + (silentNanos - timeoutNanos - 1) / config.heartbeatPeriodNanos();
                 peer.suspected = true;
+                peer.noticeLeaseUntilNanos = 0;
+                peer.nextNoticeNanos = nowNanos + noticeRenewalNanos();
                 actions.add(new PeerSuspected(id, false, silentNanos));
-                for (int otherId : peers.keySet()) {
-                    if (otherId != id) {
-                        actions.add(new Send(otherId, new Message.FailureNotice(id, peer.silentSinceNanos)));
-                    }
-                }
+                notifyOthers(id, peer, actions);
             }
         }
+        renewAndExpireNotices(nowNanos, actions);
         return List.copyOf(actions);
+    }
+
+    private void notifyOthers(int suspectId, Peer suspect, List<Action> actions) {
+        for (int otherId : peers.keySet()) {
+            if (otherId != suspectId) {
+                actions.add(new Send(otherId, new Message.FailureNotice(suspectId, suspect.silentSinceNanos)));
+            }
+        }
+    }
+
+    /**
+     * With ring:K most nodes never hear a crashed peer's heartbeats, so what they learned from a notice could outlive
+     * the crash: the peer restarts, talks only to its successors, and stays suspected elsewhere for ever, which
+     * stalls elections (seen in the simulator). So a detector repeats its notice while it suspects, and a suspicion
+     * learned only from notices lapses when they stop.
+     */
+    private void renewAndExpireNotices(long nowNanos, List<Action> actions) {
+        for (var entry : peers.entrySet()) {
+            int id = entry.getKey();
+            Peer peer = entry.getValue();
+            if (!peer.suspected) {
+                continue;
+            }
+            if (peer.noticeLeaseUntilNanos != 0 && nowNanos > peer.noticeLeaseUntilNanos) {
+                peer.suspected = false;
+                peer.noticeLeaseUntilNanos = 0;
+                peer.silentSinceNanos = nowNanos;
+                actions.add(new PeerRecovered(id));
+            } else if (peer.noticeLeaseUntilNanos == 0 && nowNanos >= peer.nextNoticeNanos) {
+                peer.nextNoticeNanos = nowNanos + noticeRenewalNanos();
+                notifyOthers(id, peer, actions);
+            }
+        }
+    }
+
+    /** How often a detector repeats its notice about a peer it still suspects: every 5 heartbeat periods. */
+    public long noticeRenewalNanos() {
+        return 5 * config.heartbeatPeriodNanos();
+    }
+
+    /** How long a suspicion learned from a notice lasts without a new notice: two renewals and a delivery. */
+    public long noticeLeaseNanos() {
+        return 2 * noticeRenewalNanos() + config.defaultBounds().maxNanos() + config.tickNanos();
     }
 
     /** Any frame from {@code peerId} proves it alive: returns {@code PeerRecovered} if it was suspected. */
@@ -152,6 +206,7 @@ public final class FailureDetector {
         }
         peer.heard = true;
         peer.silentSinceNanos = nowNanos;
+        peer.noticeLeaseUntilNanos = 0;
         if (!peer.suspected) {
             return List.of();
         }
@@ -170,14 +225,22 @@ public final class FailureDetector {
      */
     public List<Action> onFailureNotice(int fromId, int suspectId, long lastHeardNanos, long nowNanos) {
         Peer suspect = peers.get(suspectId);
-        if (suspect == null || suspect.suspected || !peers.containsKey(fromId)) {
+        if (suspect == null || !peers.containsKey(fromId)) {
             return List.of();
         }
         // Written as a subtraction from our own time: lastHeardNanos comes off the wire and could overflow an addition.
         if (suspect.heard && suspect.silentSinceNanos - config.bounds(suspectId).maxNanos() > lastHeardNanos) {
             return List.of();
         }
+        if (suspect.suspected) {
+            // A renewal: extend a lease, never turn this node's own suspicion into a lease.
+            if (suspect.noticeLeaseUntilNanos != 0) {
+                suspect.noticeLeaseUntilNanos = nowNanos + noticeLeaseNanos();
+            }
+            return List.of();
+        }
         suspect.suspected = true;
+        suspect.noticeLeaseUntilNanos = nowNanos + noticeLeaseNanos();
         return List.of(new PeerSuspected(suspectId, true, nowNanos - suspect.silentSinceNanos));
     }
 

@@ -405,6 +405,51 @@ class FailureDetectorTest {
     }
 
     @Test
+    void aSuspicionLearnedFromANoticeLapsesUnlessTheDetectorRenewsIt() {
+        ClusterConfig ring1 = DEFAULTS.withTopology(new HeartbeatTopology.Ring(1));
+        FailureDetector renewed = new FailureDetector(2, List.of(1, 3), ring1, T0);
+        FailureDetector lapsed = new FailureDetector(2, List.of(1, 3), ring1, T0);
+        long leaseNanos = renewed.noticeLeaseNanos();
+        for (FailureDetector d : List.of(renewed, lapsed)) {
+            // With ring:1 node 2 watches node 1 only; it hears of node 3 through node 1's notices.
+            d.onHeardFrom(1, T0);
+            assertThat(d.onFailureNotice(1, 3, T0, T0 + MS)).containsExactly(new PeerSuspected(3, true, MS));
+        }
+        long t = T0 + MS;
+        boolean lapsedRecovered = false;
+        while (t < T0 + 3 * leaseNanos) {
+            t += DEFAULTS.tickNanos();
+            if ((t - T0) % renewed.noticeRenewalNanos() < DEFAULTS.tickNanos()) {
+                renewed.onFailureNotice(1, 3, T0, t);
+            }
+            renewed.onHeardFrom(1, t);
+            lapsed.onHeardFrom(1, t);
+            assertThat(renewed.tick(t, 0)).noneMatch(a -> a instanceof PeerRecovered);
+            lapsedRecovered |= lapsed.tick(t, 0).contains(new PeerRecovered(3));
+        }
+        assertThat(renewed.suspected(3)).as("renewed every %d ms", renewed.noticeRenewalNanos() / MS).isTrue();
+        assertThat(lapsedRecovered).as("no renewal within %d ms", leaseNanos / MS).isTrue();
+        assertThat(lapsed.suspected(3)).isFalse();
+    }
+
+    @Test
+    void aDetectorRepeatsItsNoticeWhileItStillSuspects() {
+        FailureDetector detector = new FailureDetector(1, List.of(2, 3), DEFAULTS, T0);
+        detector.onHeardFrom(2, T0);
+        detector.onHeardFrom(3, T0);
+        long t = T0;
+        int notices = 0;
+        while (t < T0 + 150 * MS + 2 * detector.noticeRenewalNanos() + 10 * MS) {
+            t += DEFAULTS.tickNanos();
+            detector.onHeardFrom(2, t);
+            notices += (int) detector.tick(t, 0).stream()
+                    .filter(a -> a instanceof Send s && s.message() instanceof Message.FailureNotice).count();
+        }
+        assertThat(detector.suspected(3)).isTrue();
+        assertThat(notices).as("the first notice and two renewals, to node 2").isEqualTo(3);
+    }
+
+    @Test
     void invalidConstructorInputSaysWhatIsWrong() {
         assertThatThrownBy(() -> new FailureDetector(0, List.of(2), DEFAULTS, T0))
                 .isInstanceOf(IllegalArgumentException.class)
