@@ -4,11 +4,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.function.IntFunction;
 import org.clocksync.core.berkeley.MemberResult;
 import org.clocksync.core.berkeley.RoundReport;
 
-/** The last Berkeley round as /status shows it: every member, who was left out and why, each correction. */
+/**
+ * The last Berkeley round as /status shows it: every member, who was left out and why, each correction, and each
+ * member's clock rate against the master's with the extrapolation it brought to the round's decision.
+ */
 final class RoundJson {
     private RoundJson() {
     }
@@ -33,6 +37,10 @@ final class RoundJson {
             e.put("rttNanos", m.rttNanos());
             e.put("samples", m.samples());
             e.put("correctionNanos", m.correctionNanos());
+            // the member's clock rate against this master's, and how far that moved its reading to the decision
+            OptionalDouble frequencyPpm = m.relativeFrequencyPpm();
+            e.put("relativeFrequencyPpm", frequencyPpm.isPresent() ? frequencyPpm.getAsDouble() : null);
+            e.put("extrapolationNanos", m.extrapolationNanos());
             e.put("reason", m.reason());
             members.add(e);
             if (m.status() != MemberResult.Status.INCLUDED) {

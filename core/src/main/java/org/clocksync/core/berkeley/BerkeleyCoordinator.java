@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -24,6 +25,8 @@ import org.clocksync.protocol.Message;
  * The master's side of the Berkeley algorithm as a sans-IO state machine: it polls every member in short bursts, takes
  * the fault-tolerant average of their offsets and its own, and tells each node the signed correction to reach it. When
  * its own clock is the reference ({@link BerkeleyConfig#coordinatorIsReference()}), the target is its own clock instead.
+ * It also learns each member's rate against its own clock ({@link MemberFrequency}), so readings taken at different
+ * moments of a round are all brought to the moment the round is decided before they are compared.
  *
  * <p>Not thread-safe: the caller feeds it from one thread (an event loop) or the simulator.
  */
@@ -36,6 +39,8 @@ public final class BerkeleyCoordinator {
     private final LocalClock localClock;
     private final NavigableSet<Integer> members = new TreeSet<>();
     private final Map<Integer, RttBaseline> rttBaselines = new HashMap<>();
+    /** One per member that has given a reading since it joined; at most one per member, so bounded by MAX_MEMBERS. */
+    private final Map<Integer, MemberFrequency> frequencies = new HashMap<>();
 
     private long nextRequestId = 1;
     private long nextRoundId = 1;
@@ -79,7 +84,10 @@ public final class BerkeleyCoordinator {
         this.localClock = Objects.requireNonNull(localClock, "localClock");
     }
 
-    /** Polls {@code memberId} from the next round on; adding a member twice is harmless. */
+    /**
+     * Polls {@code memberId} from the next round on. Adding a member again (it said Hello on a new session: restarted
+     * or reconnected) keeps it polled but forgets its rate, as its clock may have been reset.
+     */
     public void addMember(int memberId) {
         if (memberId <= 0 || memberId == selfId) {
             throw new IllegalArgumentException("member id must be a positive node id other than the coordinator's own ("
@@ -89,13 +97,16 @@ public final class BerkeleyCoordinator {
             throw new IllegalStateException("cannot add member " + memberId + ": this coordinator already polls "
                     + MAX_MEMBERS + " members, the limit");
         }
-        members.add(memberId);
+        if (!members.add(memberId)) {
+            frequencies.remove(memberId);
+        }
     }
 
     /** Stops polling {@code memberId}; if a round is in progress it is reported there as left out, "disconnected". */
     public void removeMember(int memberId) {
         members.remove(memberId);
         rttBaselines.remove(memberId);
+        frequencies.remove(memberId); // a member that comes back is a new clock session: learn its rate afresh
         if (round != null) {
             MemberBurst burst = round.bursts().get(memberId);
             if (burst != null) {
@@ -260,33 +271,42 @@ public final class BerkeleyCoordinator {
         if (!ClockLimits.isValidOffset(offsetNanos)) {
             return "its clock reading " + clockNanos + " ns is more than ten years from the coordinator's";
         }
-        burst.sample(offsetNanos, rttNanos);
+        burst.sample(offsetNanos, rttNanos, midpointNanos);
         return null;
     }
 
     private void finishRound(long hostNanos, List<Action> actions) {
         Round finished = round;
         round = null;
+        // The corrections are computed and sent now, so every offset is brought to this instant (see extrapolate).
+        long decisionNanos = localClock.readNanos(hostNanos);
         SortedMap<Integer, Long> readings = new TreeMap<>();
         readings.put(selfId, 0L);
         SortedMap<Integer, String> slow = new TreeMap<>();
         SortedMap<Integer, String> probation = new TreeMap<>();
+        Map<Integer, Long> extrapolations = new HashMap<>();
         for (MemberBurst burst : finished.bursts().values()) {
             if (!burst.hasReading()) {
                 continue;
             }
             RttBaseline baseline = rttBaselines.computeIfAbsent(burst.memberId(), id -> new RttBaseline());
+            boolean isSlow = baseline.recorded() >= config.probationRounds() && baseline.isSlow(burst.bestRttNanos());
+            if (!isSlow) {
+                // a slow reading may be off by half its round trip: it is neither used nor learned from
+                extrapolations.put(burst.memberId(), extrapolate(burst, decisionNanos));
+            }
+            long atDecisionNanos = burst.bestOffsetNanos() + extrapolations.getOrDefault(burst.memberId(), 0L);
             if (baseline.recorded() < config.probationRounds()) {
                 // A newcomer is corrected but not counted: until its usual round trip is known, nothing tells a
                 // delayed first reading (milliseconds off) from a good one, and it would move everyone.
                 probation.put(burst.memberId(), "new member: counted once its usual round trip is known (after "
                         + config.probationRounds() + " rounds)");
-            } else if (baseline.isSlow(burst.bestRttNanos())) {
+            } else if (isSlow) {
                 slow.put(burst.memberId(), "best round trip " + Durations.format(burst.bestRttNanos()) + " is far over"
                         + " this member's usual " + Durations.format(baseline.usualNanos())
                         + "; the reading is not trusted this round");
             } else {
-                readings.put(burst.memberId(), burst.bestOffsetNanos());
+                readings.put(burst.memberId(), atDecisionNanos);
             }
             baseline.record(burst.bestRttNanos());
         }
@@ -299,6 +319,7 @@ public final class BerkeleyCoordinator {
         long targetNanos = reference ? 0 : average.averageNanos();
 
         SortedMap<Integer, MemberResult> results = new TreeMap<>();
+        Map<Integer, Long> sentNanos = new HashMap<>();
         results.put(selfId, reference
                 ? new MemberResult(selfId, MemberResult.Status.INCLUDED, 0, 0, 1, 0, "")
                 : result(selfId, 0, 0, 1, targetNanos, average));
@@ -309,29 +330,41 @@ public final class BerkeleyCoordinator {
                         leftOutReason(burst)));
                 continue;
             }
+            // none yet for a member that rejoined and whose first reading since was slow
+            MemberFrequency frequency = frequencies.get(memberId);
+            OptionalDouble frequencyPpm = frequency == null ? OptionalDouble.empty() : frequency.ppm();
             if (slow.containsKey(memberId)) {
                 results.put(memberId, new MemberResult(memberId, MemberResult.Status.SLOW_REPLY,
-                        burst.bestOffsetNanos(), burst.bestRttNanos(), burst.samples(), 0, slow.get(memberId)));
+                        burst.bestOffsetNanos(), burst.bestRttNanos(), burst.samples(), 0, slow.get(memberId),
+                        frequencyPpm, 0));
                 continue;
             }
-            long correctionNanos = targetNanos - burst.bestOffsetNanos();
+            long extrapolationNanos = extrapolations.get(memberId);
+            long atDecisionNanos = burst.bestOffsetNanos() + extrapolationNanos;
+            long correctionNanos = targetNanos - atDecisionNanos;
             if (probation.containsKey(memberId)) {
-                long fromMedianNanos = Math.abs(burst.bestOffsetNanos() - average.medianNanos());
+                long fromMedianNanos = Math.abs(atDecisionNanos - average.medianNanos());
                 String reason = fromMedianNanos > config.maxDeviationNanos()
-                        ? "offset " + Durations.signedSeconds(burst.bestOffsetNanos(), 6) + " is "
+                        ? "offset " + Durations.signedSeconds(atDecisionNanos, 6) + " is "
                                 + Durations.seconds(fromMedianNanos, 3) + " from the median, over the "
                                 + Durations.format(config.maxDeviationNanos()) + " limit"
                         : probation.get(memberId);
                 results.put(memberId, new MemberResult(memberId, MemberResult.Status.EXCLUDED, burst.bestOffsetNanos(),
-                        burst.bestRttNanos(), burst.samples(), correctionNanos, reason));
+                        burst.bestRttNanos(), burst.samples(), correctionNanos, reason, frequencyPpm, extrapolationNanos));
             } else {
                 results.put(memberId, result(memberId, burst.bestOffsetNanos(), burst.bestRttNanos(), burst.samples(),
-                        correctionNanos, average));
+                        correctionNanos, average, frequencyPpm, extrapolationNanos));
             }
+            sentNanos.put(memberId, correctionNanos);
             actions.add(new Send(memberId, new Message.BerkeleyAdjust(nextRequestId++, finished.roundId(), correctionNanos)));
         }
+        long ownCorrectionNanos = reference ? 0 : targetNanos;
         if (!reference) {
             actions.add(new AdjustClock(targetNanos, "berkeley round " + finished.roundId(), false));
+        }
+        // Both kinds of correction move every member's next offset on purpose; its rate is what they do not explain.
+        for (Map.Entry<Integer, MemberFrequency> entry : frequencies.entrySet()) {
+            entry.getValue().steered(sentNanos.getOrDefault(entry.getKey(), 0L), ownCorrectionNanos);
         }
 
         RoundReport report = new RoundReport(finished.roundId(), finished.startedHostNanos(), hostNanos,
@@ -344,12 +377,32 @@ public final class BerkeleyCoordinator {
 
     private static MemberResult result(int nodeId, long offsetNanos, long rttNanos, int samples, long correctionNanos,
                                        FaultTolerantAverage.Result average) {
+        return result(nodeId, offsetNanos, rttNanos, samples, correctionNanos, average, OptionalDouble.empty(), 0);
+    }
+
+    private static MemberResult result(int nodeId, long offsetNanos, long rttNanos, int samples, long correctionNanos,
+                                       FaultTolerantAverage.Result average, OptionalDouble frequencyPpm,
+                                       long extrapolationNanos) {
         Map<Integer, String> excluded = average.excludedReasons();
         if (excluded.containsKey(nodeId)) {
             return new MemberResult(nodeId, MemberResult.Status.EXCLUDED, offsetNanos, rttNanos, samples, correctionNanos,
-                    excluded.get(nodeId));
+                    excluded.get(nodeId), frequencyPpm, extrapolationNanos);
         }
-        return new MemberResult(nodeId, MemberResult.Status.INCLUDED, offsetNanos, rttNanos, samples, correctionNanos, "");
+        return new MemberResult(nodeId, MemberResult.Status.INCLUDED, offsetNanos, rttNanos, samples, correctionNanos, "",
+                frequencyPpm, extrapolationNanos);
+    }
+
+    /**
+     * Learns from the member's reading and returns how far its offset moves from the reading to {@code decisionNanos}
+     * at its rate against this clock. The polls of one round are spread over up to the round timeout (a slow member
+     * holds the decision back for all); at 100 ppm a reading 300 ms old is 30 us stale, more than the spread sought.
+     */
+    private long extrapolate(MemberBurst burst, long decisionNanos) {
+        MemberFrequency frequency = frequencies.computeIfAbsent(burst.memberId(), id -> new MemberFrequency());
+        frequency.measured(burst.bestAtNanos(), burst.bestOffsetNanos());
+        long extrapolationNanos = frequency.extrapolationNanos(burst.bestAtNanos(), decisionNanos);
+        // the offset averaged and corrected must stay a valid reading; only one near the ten-year limit could leave it
+        return ClockLimits.isValidOffset(burst.bestOffsetNanos() + extrapolationNanos) ? extrapolationNanos : 0;
     }
 
     private String leftOutReason(MemberBurst burst) {

@@ -12,6 +12,7 @@ final class MemberBurst {
     private int samples;
     private long bestOffsetNanos;
     private long bestRttNanos = Long.MAX_VALUE;
+    private long bestAtNanos;
     private String lastInvalidReason = "";
     private boolean disconnected;
 
@@ -44,13 +45,17 @@ final class MemberBurst {
         return outstandingT1Nanos;
     }
 
-    /** Keeps the sample if its RTT is the lowest so far (on a tie, the earlier one): it has the least asymmetry. */
-    void sample(long offsetNanos, long rttNanos) {
+    /**
+     * Keeps the sample if its RTT is the lowest so far (on a tie, the earlier one): it has the least asymmetry.
+     * {@code atNanos} is when it holds, the coordinator's clock at the poll's midpoint.
+     */
+    void sample(long offsetNanos, long rttNanos, long atNanos) {
         assert rttNanos >= 0;
         samples++;
         if (rttNanos < bestRttNanos) {
             bestRttNanos = rttNanos;
             bestOffsetNanos = offsetNanos;
+            bestAtNanos = atNanos;
         }
     }
 
@@ -85,6 +90,11 @@ final class MemberBurst {
 
     long bestOffsetNanos() {
         return bestOffsetNanos;
+    }
+
+    /** The coordinator's clock when the kept sample was taken (the midpoint of its poll). */
+    long bestAtNanos() {
+        return bestAtNanos;
     }
 
     long bestRttNanos() {

@@ -5,7 +5,8 @@ import java.util.OptionalDouble;
 /**
  * Estimates how fast a hardware clock runs against the cluster's time, by least squares over its recent raw offsets
  * (hardware reading minus cluster time), as chrony's regression does. A node that knows its drift can hold between
- * rounds instead of parting from the others by drift times interval.
+ * rounds instead of parting from the others by drift times interval. The same fit serves any pair of clocks: a
+ * Berkeley coordinator keeps one per member, of that member's clock against its own.
  */
 public final class DriftEstimator {
     /** Samples in the regression window; at 1 s rounds that is the last 16 seconds. */
@@ -15,6 +16,8 @@ public final class DriftEstimator {
     /** A sample this far off the fitted line is an outlier; three in a row mean the cluster's time moved: start over. */
     public static final long OUTLIER_NANOS = 2_000_000L;
     static final int OUTLIERS_TO_RESET = 3;
+    /** A line through two samples fits them exactly; a third is the first that can disagree with it. */
+    public static final int MIN_LINE_SAMPLES = 3;
 
     private final long[] hardwareNanos = new long[MAX_SAMPLES];
     private final long[] rawOffsetNanos = new long[MAX_SAMPLES];
@@ -54,6 +57,33 @@ public final class DriftEstimator {
         }
         double[] fit = fit();
         return OptionalDouble.of(fit[1] * 1e6);
+    }
+
+    /**
+     * Where the line through the samples so far puts the raw offset at {@code hardwareNanos}, from
+     * {@link #MIN_LINE_SAMPLES} samples on: too few for a rate worth reporting, enough to tell a sample that breaks
+     * the line.
+     */
+    public OptionalDouble predictNanos(long hardwareNanos) {
+        return count < MIN_LINE_SAMPLES ? OptionalDouble.empty() : OptionalDouble.of(predict(hardwareNanos));
+    }
+
+    /**
+     * How far the samples lie from their line, root mean square over the degrees of freedom left (n - 2), from
+     * {@link #MIN_LINE_SAMPLES} samples on: the measurement noise the line was drawn through.
+     */
+    public OptionalDouble residualRmsNanos() {
+        if (count < MIN_LINE_SAMPLES) {
+            return OptionalDouble.empty();
+        }
+        double[] fit = fit();
+        long t0 = origin();
+        double sumSquaresNanos2 = 0;
+        for (int i = 0; i < count; i++) {
+            double residualNanos = rawOffsetNanos[i] - (fit[0] + fit[1] * (hardwareNanos[i] - t0));
+            sumSquaresNanos2 += residualNanos * residualNanos;
+        }
+        return OptionalDouble.of(Math.sqrt(sumSquaresNanos2 / (count - 2)));
     }
 
     public int samples() {

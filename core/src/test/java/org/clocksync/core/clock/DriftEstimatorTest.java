@@ -62,6 +62,27 @@ class DriftEstimatorTest {
     }
 
     @Test
+    void fromThreeSamplesItPredictsAndMeasuresItsScatter() {
+        DriftEstimator e = new DriftEstimator();
+        e.add(T0, 0);
+        e.add(T0 + S, 50_000L);
+        assertThat(e.predictNanos(T0 + 2 * S)).as("two samples are no line to judge by").isEmpty();
+        assertThat(e.residualRmsNanos()).isEmpty();
+        e.add(T0 + 2 * S, 100_000L);
+        assertThat(e.driftPpm()).as("a rate still needs " + DriftEstimator.MIN_SAMPLES).isEmpty();
+        assertThat(e.predictNanos(T0 + 3 * S).getAsDouble()).isCloseTo(150_000.0, within(1e-3));
+        assertThat(e.residualRmsNanos().getAsDouble()).isCloseTo(0.0, within(1e-3));
+
+        // +-10 us, alternating, around a flat line
+        DriftEstimator noisy = new DriftEstimator();
+        for (int i = 0; i < 4; i++) {
+            noisy.add(T0 + i * S, i % 2 == 0 ? 10_000L : -10_000L);
+        }
+        // least squares: slope -4 us/s, intercept 6 us; residuals +4, -12, +12, -4 us; 320 us^2 over 4 - 2 freedoms
+        assertThat(noisy.residualRmsNanos().getAsDouble()).isCloseTo(Math.sqrt(320e6 / 2), within(1e-3));
+    }
+
+    @Test
     void timeGoingBackwardsStartsOver() {
         DriftEstimator e = new DriftEstimator();
         for (int i = 0; i < 8; i++) {
