@@ -11,9 +11,13 @@ import java.util.Objects;
  * @param boundsByPeer          per-channel bounds, keyed by the peer's id (applies to both directions)
  * @param tickNanos             how often the caller ticks the state machines; detection can lag by one tick
  * @param discoveryTimeoutNanos a node that has heard of no coordinator for this long starts an election
+ * @param startupTimeoutNanos   the least heartbeat timeout during the first discovery timeout after a node starts
+ *                              (0: none): JVMs starting together on a small machine stall each other for hundreds of
+ *                              milliseconds, and an election then hands the cluster to a node nobody has corrected yet
  */
 public record ClusterConfig(long heartbeatPeriodNanos, DelayBounds defaultBounds, Map<Integer, DelayBounds> boundsByPeer,
-        HeartbeatTopology topology, ElectionAlgorithm election, long tickNanos, long discoveryTimeoutNanos) {
+        HeartbeatTopology topology, ElectionAlgorithm election, long tickNanos, long discoveryTimeoutNanos,
+        long startupTimeoutNanos) {
     public static final long MIN_PERIOD_NANOS = 1_000_000L;
     public static final long MAX_PERIOD_NANOS = 60_000_000_000L;
 
@@ -32,15 +36,24 @@ public record ClusterConfig(long heartbeatPeriodNanos, DelayBounds defaultBounds
         if (discoveryTimeoutNanos <= 0) {
             throw new IllegalArgumentException("discovery timeout must be positive");
         }
+        if (startupTimeoutNanos < 0 || startupTimeoutNanos > MAX_PERIOD_NANOS) {
+            throw new IllegalArgumentException("startup timeout must be between 0 and 60s");
+        }
+    }
+
+    /** Without a start-up allowance. */
+    public ClusterConfig(long heartbeatPeriodNanos, DelayBounds defaultBounds, Map<Integer, DelayBounds> boundsByPeer,
+            HeartbeatTopology topology, ElectionAlgorithm election, long tickNanos, long discoveryTimeoutNanos) {
+        this(heartbeatPeriodNanos, defaultBounds, boundsByPeer, topology, election, tickNanos, discoveryTimeoutNanos, 0);
     }
 
     /**
-     * Defaults: T = 100 ms, delays 0..100 ms, all-to-all, Bully, 5 ms ticks, 5 s discovery. The delay bound is wide
+     * Defaults: T = 100 ms, delays 0..100 ms, all-to-all, Bully, 5 ms ticks, 5 s discovery, 1 s start-up timeout. The delay bound is wide
      * for loopback on purpose: it also absorbs a busy sender's scheduling delays (a JVM compiling, a shared core).
      */
     public static ClusterConfig defaults() {
         return new ClusterConfig(100_000_000L, new DelayBounds(0, 100_000_000L), Map.of(),
-                new HeartbeatTopology.AllToAll(), ElectionAlgorithm.BULLY, 5_000_000L, 5_000_000_000L);
+                new HeartbeatTopology.AllToAll(), ElectionAlgorithm.BULLY, 5_000_000L, 5_000_000_000L, 1_000_000_000L);
     }
 
     public DelayBounds bounds(int peerId) {
@@ -49,16 +62,21 @@ public record ClusterConfig(long heartbeatPeriodNanos, DelayBounds defaultBounds
 
     public ClusterConfig withElection(ElectionAlgorithm algorithm) {
         return new ClusterConfig(heartbeatPeriodNanos, defaultBounds, boundsByPeer, topology, algorithm, tickNanos,
-                discoveryTimeoutNanos);
+                discoveryTimeoutNanos, startupTimeoutNanos);
     }
 
     public ClusterConfig withDefaultBounds(DelayBounds bounds) {
         return new ClusterConfig(heartbeatPeriodNanos, bounds, boundsByPeer, topology, election, tickNanos,
-                discoveryTimeoutNanos);
+                discoveryTimeoutNanos, startupTimeoutNanos);
+    }
+
+    public ClusterConfig withStartupTimeout(long nanos) {
+        return new ClusterConfig(heartbeatPeriodNanos, defaultBounds, boundsByPeer, topology, election, tickNanos,
+                discoveryTimeoutNanos, nanos);
     }
 
     public ClusterConfig withTopology(HeartbeatTopology t) {
         return new ClusterConfig(heartbeatPeriodNanos, defaultBounds, boundsByPeer, t, election, tickNanos,
-                discoveryTimeoutNanos);
+                discoveryTimeoutNanos, startupTimeoutNanos);
     }
 }

@@ -35,6 +35,8 @@ public final class FailureDetector {
     private long heartbeatsMissed;
     /** The previous tick, to notice that this node itself stalled (GC, CPU starvation) and judge no one for it. */
     private long lastTickNanos;
+    /** Until then the node is starting: see {@link ClusterConfig#startupTimeoutNanos()}. */
+    private final long startupUntilNanos;
 
     private static final class Peer {
         final boolean monitored;
@@ -87,6 +89,7 @@ public final class FailureDetector {
         }
         this.nextHeartbeatNanos = nowNanos;
         this.lastTickNanos = nowNanos;
+        this.startupUntilNanos = nowNanos + config.discoveryTimeoutNanos();
     }
 
     private static void checkNodeId(String what, int id) {
@@ -141,6 +144,9 @@ public final class FailureDetector {
             // heartbeat timeout, so that a cluster starting on a busy machine does not elect on start-up delays.
             long timeoutNanos = peer.heard ? timeoutNanos(id)
                     : Math.max(timeoutNanos(id), config.discoveryTimeoutNanos());
+            if (nowNanos < startupUntilNanos) {
+                timeoutNanos = Math.max(timeoutNanos, config.startupTimeoutNanos());
+            }
             if (silentNanos > timeoutNanos) {
                 // One period when it times out, plus one per whole period this tick came later than that.
                 heartbeatsMissed += 1 + (silentNanos - timeoutNanos - 1) / config.heartbeatPeriodNanos();

@@ -450,6 +450,33 @@ class FailureDetectorTest {
     }
 
     @Test
+    void duringStartUpAPeerGetsTheStartUpTimeoutThenTheHeartbeatTimeout() {
+        ClusterConfig shipped = ClusterConfig.defaults();
+        FailureDetector detector = new FailureDetector(1, List.of(2), shipped, T0);
+        detector.onHeardFrom(2, T0);
+        long t = T0;
+        while (t < T0 + shipped.startupTimeoutNanos()) {
+            t += shipped.tickNanos();
+            assertThat(withoutHeartbeats(detector.tick(t, 0))).as("starting, +%d ms", (t - T0) / MS).isEmpty();
+        }
+        long heardNanos = T0 + shipped.discoveryTimeoutNanos();
+        while (t < heardNanos) {
+            t += shipped.tickNanos();
+            detector.onHeardFrom(2, t);
+            detector.tick(t, 0);
+        }
+        long suspectedAtNanos = 0;
+        while (suspectedAtNanos == 0) {
+            t += shipped.tickNanos();
+            if (!withoutHeartbeats(detector.tick(t, 0)).isEmpty()) {
+                suspectedAtNanos = t;
+            }
+        }
+        assertThat(suspectedAtNanos - heardNanos).as("after start-up: T + max - min, then a tick")
+                .isGreaterThan(detector.timeoutNanos(2)).isLessThanOrEqualTo(detector.timeoutNanos(2) + 2 * shipped.tickNanos());
+    }
+
+    @Test
     void invalidConstructorInputSaysWhatIsWrong() {
         assertThatThrownBy(() -> new FailureDetector(0, List.of(2), DEFAULTS, T0))
                 .isInstanceOf(IllegalArgumentException.class)
