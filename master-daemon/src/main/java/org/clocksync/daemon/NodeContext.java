@@ -1,14 +1,23 @@
 package org.clocksync.daemon;
 
+import io.micrometer.core.instrument.Counter;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import org.clocksync.core.AdjustClock;
 import org.clocksync.core.clock.ClockAdjustment;
 import org.clocksync.core.clock.ClockDiscipline;
 import org.clocksync.core.clock.ServiceClock;
 import org.clocksync.core.clock.SimulatedHardwareClock;
+import org.clocksync.core.clock.TrackingStats;
+import org.clocksync.core.logical.LamportClock;
+import org.clocksync.core.logical.TraceRecorder;
+import org.clocksync.core.logical.VectorClock;
 import org.clocksync.protocol.Frame;
+import org.clocksync.protocol.FrameCodec;
 import org.clocksync.protocol.Message;
+import org.clocksync.protocol.ProtocolLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +34,17 @@ public final class NodeContext {
     public final ServiceClock clock;
     /** Applies corrections to {@link #clock} and learns the hardware drift from them. */
     public final ClockDiscipline discipline;
+    /** RMS of recent corrections, last round, reach: the {@code tracking} block of /status. */
+    public final TrackingStats tracking;
     public final DaemonMetrics metrics;
     public final long startedHostNanos;
     private long epoch = 1;
-    private long lamport;
+    private final LamportClock lamport = new LamportClock();
+    /** The --trace file's writer; null without --trace. */
+    private final TraceWriter traceWriter;
+    /** Vector clock and trace events; null until tracing starts (after the warm-up) and once it has stopped. */
+    private TraceRecorder trace;
+    private final Counter traceVectorsDropped;
     private long lastAdjustHostNanos;
     private long lastAdjustNanos;
 
@@ -39,8 +55,13 @@ public final class NodeContext {
         this.hardwareClock = hardwareClock;
         this.clock = clock;
         this.discipline = new ClockDiscipline(clock);
+        this.tracking = new TrackingStats(options.intervalNanos);
         this.metrics = metrics;
         this.startedHostNanos = startedHostNanos;
+        this.traceWriter = options.trace == null ? null
+                : TraceWriter.open(options.trace, options.traceMaxMb * 1024 * 1024, metrics);
+        this.traceVectorsDropped = options.trace == null ? null : metrics.counter("clocksync.trace.vectors.dropped",
+                "Vector timestamps left out: a frame too large to carry one, or a received one that could not be merged");
     }
 
     public int selfId() {
@@ -61,23 +82,94 @@ public final class NodeContext {
     }
 
     public long lamport() {
-        return lamport;
+        return lamport.time();
     }
 
-    /** Wraps a message in a frame stamped with this node's id, epoch and next Lamport time. */
+    /**
+     * Wraps a message in a frame stamped with this node's id, epoch and next Lamport time; while tracing, also with
+     * its vector timestamp, and the send is traced.
+     */
     public Frame frame(Message message) {
-        lamport++;
-        return new Frame(options.id, epoch, lamport, message);
+        return frame(message, null);
     }
 
-    /** Lamport receive rule: the local counter jumps past the sender's. */
+    private Frame frame(Message message, SocketAddress to) {
+        TraceRecorder t = tracing();
+        if (t == null) {
+            return new Frame(options.id, epoch, lamport.tick(), message);
+        }
+        var event = t.send(message.type() + " to=" + address(to) + " " + message);
+        Frame frame = new Frame(options.id, epoch, event.lamport(), message, t.vector().toWire());
+        if (FrameCodec.encodedLength(frame) > ProtocolLimits.LENGTH_FIELD_BYTES + ProtocolLimits.MAX_FRAME_BYTES) {
+            frame = frame.withoutVector();
+            traceVectorsDropped.increment();
+        }
+        traceWriter.offer(event);
+        return frame;
+    }
+
+    /** Lamport receive rule: the local counter jumps past the sender's; while tracing, the vectors merge too. */
     public void received(Frame frame) {
-        lamport = Math.max(lamport, frame.lamport()) + 1;
+        TraceRecorder t = tracing();
+        if (t == null) {
+            lamport.receive(frame.lamport());
+            return;
+        }
+        long ignoredBefore = t.vectorsIgnored();
+        var event = t.receive(frame.senderId(), frame.lamport(),
+                frame.hasVector() ? VectorClock.fromWire(frame.vector()) : null,
+                frame.type() + " from=" + frame.senderId() + " " + frame.message());
+        if (t.vectorsIgnored() != ignoredBefore) {
+            traceVectorsDropped.increment();
+        }
+        traceWriter.offer(event);
+    }
+
+    /** Traces an internal event (a clock correction, a role change) when tracing; otherwise does nothing. */
+    public void traceInternal(String description) {
+        TraceRecorder t = tracing();
+        if (t != null) {
+            traceWriter.offer(t.internal(description));
+        }
+    }
+
+    /**
+     * Starts tracing with a {@code start} event naming this node, on the event loop once the warm-up (which talks to
+     * itself) is over; nothing happens without --trace.
+     */
+    public void startTrace(String role) {
+        if (traceWriter != null && trace == null && traceWriter.accepting()) {
+            trace = new TraceRecorder(name(), options.id, lamport);
+            traceWriter.offer(trace.internal("start id=" + options.id + " node=" + name() + " role=" + role
+                    + " pid=" + ProcessHandle.current().pid()));
+        }
+    }
+
+    /** Writes out what is queued and closes the trace file; for shutdown, after the event loop has stopped. */
+    public void closeTrace() {
+        if (traceWriter != null) {
+            traceWriter.close();
+        }
+    }
+
+    /** The recorder while tracing runs; once the writer has stopped (size cap, full queue) tracing is off for good. */
+    private TraceRecorder tracing() {
+        if (trace != null && !traceWriter.accepting()) {
+            trace = null;
+        }
+        return trace;
+    }
+
+    private static String address(SocketAddress a) {
+        if (a instanceof InetSocketAddress inet) {
+            return inet.getHostString() + ":" + inet.getPort();
+        }
+        return a == null ? "?" : a.toString();
     }
 
     public void write(Channel channel, Message message) {
         if (channel.isActive()) {
-            channel.write(frame(message), channel.voidPromise());
+            channel.write(frame(message, channel.remoteAddress()), channel.voidPromise());
             metrics.framesSent.increment();
         }
     }
@@ -100,6 +192,9 @@ public final class NodeContext {
         }
         lastAdjustHostNanos = hostNanos;
         lastAdjustNanos = adjust.correctionNanos();
+        tracking.onCorrection(adjust.correctionNanos(), done.kind() == ClockAdjustment.Kind.STEP, hostNanos);
+        traceInternal((done.kind() == ClockAdjustment.Kind.STEP ? "clock_step" : "clock_slew") + " correctionNanos="
+                + adjust.correctionNanos() + " cause=\"" + adjust.cause() + "\"");
         if (done.kind() == ClockAdjustment.Kind.STEP) {
             metrics.clockSteps.increment();
             LOG.info("event=clock_step correction={} cause=\"{}\" note=\"first large offset, stepped once\"",

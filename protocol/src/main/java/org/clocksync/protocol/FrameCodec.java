@@ -18,6 +18,8 @@ public final class FrameCodec {
     static final int SENDER_AT = 5;
     static final int EPOCH_AT = 9;
     static final int LAMPORT_AT = 17;
+    /** Flag bit 1: a vector timestamp follows the payload (PROTOCOL.md, section 1). */
+    public static final int FLAG_VECTOR = 0x02;
 
     private FrameCodec() {
     }
@@ -60,8 +62,9 @@ public final class FrameCodec {
         PayloadReader payload = new PayloadReader(body, type);
         try {
             Message message = Payloads.read(type, payload);
+            VectorTimestamp vector = (body.getUnsignedByte(at + FLAGS_AT) & FLAG_VECTOR) != 0 ? payload.vector() : null;
             payload.expectEnd();
-            return new Frame(senderId, epoch, lamport, message);
+            return new Frame(senderId, epoch, lamport, message, vector);
         } catch (IllegalArgumentException e) {
             throw payload.bad(e.getMessage());
         }
@@ -71,11 +74,23 @@ public final class FrameCodec {
         out.u16(MAGIC);
         out.u8(VERSION);
         out.u8(frame.type().code());
-        out.u8(0);
+        out.u8(frame.hasVector() ? FLAG_VECTOR : 0);
         out.i32(frame.senderId());
         out.i64(frame.epoch());
         out.i64(frame.lamport());
         Payloads.write(frame.message(), out);
+        if (frame.hasVector()) {
+            writeVector(frame.vector(), out);
+        }
+    }
+
+    /** u16 count, then per entry i32 node id and i64 counter, ids ascending (VectorTimestamp guarantees the rules). */
+    private static void writeVector(VectorTimestamp vector, FieldSink out) {
+        out.u16(vector.size());
+        for (int i = 0; i < vector.size(); i++) {
+            out.i32(vector.nodeId(i));
+            out.i64(vector.counter(i));
+        }
     }
 
     /** Checks a length prefix value against the header size and {@code maxFrameBytes}, before any of the frame is buffered. */
@@ -117,10 +132,10 @@ public final class FrameCodec {
             }
         }
         if (availableBytes > FLAGS_AT) {
-            int flags = buf.getUnsignedByte(index + FLAGS_AT);
-            if (flags != 0) {
+            int unsupported = buf.getUnsignedByte(index + FLAGS_AT) & ~FLAG_VECTOR;
+            if (unsupported != 0) {
                 throw new FrameRejectedException(RejectReason.BAD_HEADER, String.format(
-                        "flag bits 0x%02x not supported (bit 0, the HMAC-SHA256 tag, is reserved for cluster authentication)", flags));
+                        "flag bits 0x%02x not supported (bit 0, the HMAC-SHA256 tag, is reserved for cluster authentication)", unsupported));
             }
         }
         if (availableBytes >= EPOCH_AT) {

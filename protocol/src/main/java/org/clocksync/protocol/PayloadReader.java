@@ -12,6 +12,7 @@ final class PayloadReader {
     private final ByteBuf buf;
     private final MessageType type;
     private final int startIndex;
+    private boolean vectorRead;
 
     PayloadReader(ByteBuf buf, MessageType type) {
         this.buf = buf;
@@ -68,9 +69,42 @@ final class PayloadReader {
         return ids;
     }
 
+    /**
+     * The vector timestamp that follows the payload when flag 0x02 is set: u16 count, then count entries of i32 node
+     * id and i64 counter. Every way it can be wrong is a BAD_PAYLOAD that says "vector timestamp".
+     */
+    VectorTimestamp vector() throws FrameRejectedException {
+        if (buf.readableBytes() < Short.BYTES) {
+            throw bad("flag 0x02 announces a vector timestamp after the payload, but the frame ends "
+                    + (buf.isReadable() ? "inside its count" : "with the payload"));
+        }
+        int count = buf.readUnsignedShort();
+        if (count > ProtocolLimits.MAX_VECTOR_ENTRIES) {
+            throw bad("vector timestamp has " + count + " entries, the limit is " + ProtocolLimits.MAX_VECTOR_ENTRIES);
+        }
+        int entryBytes = Integer.BYTES + Long.BYTES;
+        if (buf.readableBytes() < count * entryBytes) {
+            throw bad("vector timestamp of " + count + " entries needs " + count * entryBytes + " bytes, "
+                    + buf.readableBytes() + " left in the frame");
+        }
+        int[] ids = new int[count];
+        long[] counters = new long[count];
+        for (int i = 0; i < count; i++) {
+            ids[i] = buf.readInt();
+            counters[i] = buf.readLong();
+        }
+        String problem = VectorTimestamp.check(ids, counters, count);
+        if (problem != null) {
+            throw bad(problem);
+        }
+        vectorRead = true;
+        return VectorTimestamp.of(ids, counters);
+    }
+
     void expectEnd() throws FrameRejectedException {
         if (buf.isReadable()) {
-            throw bad("the payload has " + buf.readableBytes() + " trailing bytes after its last field");
+            throw bad(vectorRead ? buf.readableBytes() + " trailing bytes after the vector timestamp"
+                    : "the payload has " + buf.readableBytes() + " trailing bytes after its last field");
         }
     }
 

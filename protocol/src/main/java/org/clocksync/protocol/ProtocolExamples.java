@@ -60,6 +60,12 @@ public final class ProtocolExamples {
                 frame(new LogicalOffset(14, 6, -3)));
     }
 
+    /** Frames with flag 0x02, a vector timestamp after the payload (PROTOCOL.md quotes them after the list above). */
+    public static List<Frame> withVector() {
+        return List.of(new Frame(SENDER_ID, EPOCH, LAMPORT, new BerkeleyPoll(8, 12),
+                VectorTimestamp.of(new int[] {1, 3, 5}, new long[] {4, 9, 7})));
+    }
+
     /**
      * The encoded bytes of {@code frame} in lower-case hex, one space-separated group per wire field (length, magic,
      * version, type, flags, sender, epoch, Lamport, then each payload field; a string is its length then its bytes).
@@ -84,14 +90,21 @@ public final class ProtocolExamples {
 
     /** Prints every example as Markdown, to paste into PROTOCOL.md when the format changes. */
     public static void main(String[] args) {
-        for (Frame frame : all()) {
-            System.out.println("**" + frame.type() + "** (" + frame.type().code() + ") `" + frame.message() + "`");
+        for (Frame frame : concat(all(), withVector())) {
+            System.out.println("**" + frame.type() + "** (" + frame.type().code() + ") `" + frame.message() + "`"
+                    + (frame.hasVector() ? " with vector timestamp `" + frame.vector() + "`" : ""));
             System.out.println();
             System.out.println("```");
             System.out.println(hex(frame));
             System.out.println("```");
             System.out.println();
         }
+    }
+
+    private static List<Frame> concat(List<Frame> a, List<Frame> b) {
+        List<Frame> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static Frame frame(Message message) {

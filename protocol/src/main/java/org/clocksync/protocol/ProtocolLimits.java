@@ -12,6 +12,8 @@ public final class ProtocolLimits {
     public static final int MAX_ERROR_TEXT_BYTES = 256;
     public static final int MAX_SNAPSHOT_STATE_BYTES = 12 * 1024;
     public static final int MAX_IDS = 1024;
+    /** Entries of a vector timestamp (flag 0x02); one per node the sender has heard of. */
+    public static final int MAX_VECTOR_ENTRIES = 1024;
 
     public static final int MAGIC = 0xC10C;
     public static final int VERSION = 1;

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class FrameDecoderFuzzTest {
     private static final long SEED = 0xC10C_5EEDL;
     private static final int ITERATIONS = 20_000;
-    private static final List<byte[]> VALID = ProtocolExamples.all().stream().map(Wire::bytes).toList();
+    private static final List<byte[]> VALID = java.util.stream.Stream.concat(ProtocolExamples.all().stream(),
+            ProtocolExamples.withVector().stream()).map(Wire::bytes).toList();
 
     @Test
     void randomAndMutatedInputIsDecodedOrRejectedCleanly() {

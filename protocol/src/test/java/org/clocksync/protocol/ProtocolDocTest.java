@@ -28,6 +28,10 @@ class ProtocolDocTest {
             assertThat(doc).as("hex of %s in PROTOCOL.md (regenerate with ProtocolExamples.main)", frame.type())
                     .contains(ProtocolExamples.hex(frame));
         }
+        for (Frame frame : ProtocolExamples.withVector()) {
+            assertThat(doc).as("hex of %s with a vector timestamp in PROTOCOL.md (regenerate with ProtocolExamples.main)",
+                    frame.type()).contains(ProtocolExamples.hex(frame));
+        }
     }
 
     @Test
