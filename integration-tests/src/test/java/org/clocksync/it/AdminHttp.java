@@ -32,6 +32,18 @@ final class AdminHttp {
         }
     }
 
+    /** POSTs to the admin port; returns the status code and body whatever the code. */
+    static HttpResponse<String> post(int adminPort, String path, Duration timeout) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                .timeout(timeout).POST(HttpRequest.BodyPublishers.noBody()).build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
     static JsonNode status(int adminPort) throws IOException {
         return JSON.readTree(get(adminPort, "/status"));
     }

@@ -21,6 +21,11 @@ public interface Role {
     /** A protocol connection (either direction) closed. */
     void onChannelClosed(Channel channel);
 
+    /** The last Berkeley round this node ran or followed, for snapshots; 0 if none. */
+    default long lastRoundId() {
+        return 0;
+    }
+
     /** Fields this role adds to /status. */
     void describe(Map<String, Object> status, long hostNanos);
 }

@@ -23,6 +23,7 @@ import org.clocksync.daemon.HostClock;
 import org.clocksync.daemon.Node;
 import org.clocksync.daemon.NodeContext;
 import org.clocksync.daemon.ProtocolChannels;
+import org.clocksync.daemon.RateLimitedLog;
 import org.clocksync.daemon.Role;
 import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Frame;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
 /** The master role: accepts members, runs the Berkeley coordinator on a timer and sends what it decides. */
 public final class MasterRole implements Role {
     private static final Logger LOG = LoggerFactory.getLogger(MasterRole.class);
+    /** Refusals and members' error frames: a misbehaving client may repeat them as fast as it likes. */
+    private static final RateLimitedLog REFUSED_LOG = new RateLimitedLog(LOG, 5_000_000_000L);
+    private static final RateLimitedLog MEMBER_ERROR_LOG = new RateLimitedLog(LOG, 5_000_000_000L);
     static final AttributeKey<Integer> MEMBER_ID = AttributeKey.valueOf("clocksync.memberId");
     /** How often the coordinator is ticked; rounds start on the first tick after they are due. */
     static final long TICK_MILLIS = 2;
@@ -46,6 +50,7 @@ public final class MasterRole implements Role {
     private final List<Channel> toFlush = new ArrayList<>();
     private ScheduledFuture<?> ticker;
     private RoundReport lastRound;
+    private final MemberReach memberReach = new MemberReach();
     private long lastRoundHostNanos;
     private long protocolViolations;
     private final long firstRoundDelayMillis;
@@ -85,6 +90,7 @@ public final class MasterRole implements Role {
 
     @Override
     public void start() {
+        ctx.tracking.expectRoundsEvery(node.options().intervalNanos);
         ticker = ctx.loop.scheduleAtFixedRate(this::tick, firstRoundDelayMillis, TICK_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info("event=master_started id={} intervalMillis={} burst={} maxDeviation={}", ctx.selfId(),
                 node.options().intervalNanos / 1_000_000, node.options().burst,
@@ -158,7 +164,7 @@ public final class MasterRole implements Role {
         if (message instanceof Message.BerkeleyReply reply) {
             execute(coordinator.onReply(memberId, reply, hostNanos), hostNanos);
         } else if (message instanceof Message.ErrorMessage error) {
-            LOG.warn("event=member_error id={} code={} text=\"{}\"", memberId, error.code(), error.text());
+            MEMBER_ERROR_LOG.warn("event=member_error id={} code={} text=\"{}\"", memberId, error.code(), error.text());
         } else {
             LOG.debug("event=ignored type={} from={}", frame.type(), memberId);
         }
@@ -207,7 +213,7 @@ public final class MasterRole implements Role {
     private void refuse(Channel channel, long requestId, ErrorCode code, String text, String why) {
         protocolViolations++;
         node.metrics().connectionClosed(why);
-        LOG.warn("event=connection_refused why={} remote={} text=\"{}\"", why, channel.remoteAddress(), text);
+        REFUSED_LOG.warn("event=connection_refused why={} remote={} text=\"{}\"", why, channel.remoteAddress(), text);
         ctx.send(channel, new Message.ErrorMessage(requestId, code, text));
         channel.close();
     }
@@ -229,6 +235,9 @@ public final class MasterRole implements Role {
     private void onRound(RoundReport report, long hostNanos) {
         lastRound = report;
         lastRoundHostNanos = hostNanos;
+        ctx.tracking.onRound(hostNanos);
+        memberReach.onRound(report);
+        node.metrics().lastRoundAverageNanos(report.averageNanos());
         node.metrics().rounds.increment();
         List<String> leftOut = new ArrayList<>();
         for (MemberResult r : report.members()) {
@@ -236,7 +245,11 @@ public final class MasterRole implements Role {
                 case EXCLUDED -> node.metrics().membersExcluded.increment();
                 case NO_REPLY -> node.metrics().membersNoReply.increment();
                 case SLOW_REPLY -> node.metrics().membersSlowReply.increment();
-                default -> node.metrics().pollRttSeconds.record(r.rttNanos() / 1e9);
+                default -> {
+                    if (r.nodeId() != ctx.selfId()) { // the master's own reading has no round trip
+                        node.metrics().pollRtt.record(r.rttNanos(), TimeUnit.NANOSECONDS);
+                    }
+                }
             }
             if (r.status() != MemberResult.Status.INCLUDED) {
                 leftOut.add(r.nodeId() + ":" + r.status().name().toLowerCase());
@@ -251,6 +264,11 @@ public final class MasterRole implements Role {
                 LOG.info("event=excluded round={} id={} reason=\"{}\"", report.roundId(), r.nodeId(), r.reason());
             }
         }
+    }
+
+    @Override
+    public long lastRoundId() {
+        return lastRound == null ? 0 : lastRound.roundId();
     }
 
     @Override
@@ -270,7 +288,7 @@ public final class MasterRole implements Role {
         status.put("staleReplies", coordinator.staleReplies());
         status.put("protocolViolations", protocolViolations);
         status.put("lastRound", lastRound == null ? null : RoundJson.of(lastRound, lastRoundHostNanos, hostNanos,
-                this::memberName));
+                this::memberName, memberReach::reach));
     }
 
     private String memberName(int id) {

@@ -52,6 +52,7 @@ public final class SlaveRole implements Role, NtpUpstream {
     private final ReconnectBackoff backoff = ReconnectBackoff.defaults();
     private final SplittableRandom jitter = new SplittableRandom();
     private final RateLimitedLog unreachableLog = new RateLimitedLog(LOG, 10_000_000_000L);
+    private final RateLimitedLog rejectedLog = new RateLimitedLog(LOG, 5_000_000_000L);
     private final Bootstrap bootstrap;
     private Channel master;
     private boolean joined;
@@ -62,6 +63,7 @@ public final class SlaveRole implements Role, NtpUpstream {
     private int coordinatorId;
     private long joinedHostNanos;
     private long correctionsApplied;
+    private long lastRoundId;
     private long connects;
     private ScheduledFuture<?> reconnect;
 
@@ -163,6 +165,9 @@ public final class SlaveRole implements Role, NtpUpstream {
             failedAttempts = 0;
             coordinatorId = welcome.coordinatorId();
             joinedHostNanos = hostNanos;
+            if (welcome.roundIntervalMillis() > 0) {
+                ctx.tracking.expectRoundsEvery(welcome.roundIntervalMillis() * 1_000_000L);
+            }
             follower.reset();
             ProtocolChannels.setReadTimeout(channel,
                     Math.max(node.options().readTimeoutNanos, 3 * welcome.roundIntervalMillis() * 1_000_000L));
@@ -179,7 +184,14 @@ public final class SlaveRole implements Role, NtpUpstream {
             pollSpacing.onPoll(frame.senderId(), poll.roundId(), hostNanos);
             execute(follower.onPoll(frame.senderId(), poll, hostNanos), hostNanos);
         } else if (message instanceof Message.BerkeleyAdjust adjust) {
+            lastRoundId = adjust.roundId();
+            long rejectedBefore = follower.rejectedAdjusts();
             execute(follower.onAdjust(frame.senderId(), adjust, hostNanos), hostNanos);
+            if (follower.rejectedAdjusts() != rejectedBefore) {
+                rejectedLog.warn("event=correction_rejected round={} from={} correction={}"
+                        + " why=\"replayed, for a round that did not poll this node, or out of range\"",
+                        adjust.roundId(), frame.senderId(), adjust.correctionNanos());
+            }
         } else {
             LOG.debug("event=ignored type={} from={}", frame.type(), frame.senderId());
         }
@@ -208,6 +220,7 @@ public final class SlaveRole implements Role, NtpUpstream {
             } else if (action instanceof AdjustClock adjust) {
                 ctx.adjust(adjust, hostNanos);
                 correctionsApplied++;
+                ctx.tracking.onRound(hostNanos); // a round reached this node: its reach register
             }
         }
     }
@@ -225,6 +238,11 @@ public final class SlaveRole implements Role, NtpUpstream {
             LOG.warn("event=master_lost master={} note=\"reconnecting with backoff\"", masterAddress);
         }
         scheduleReconnect(wasJoined ? "connection closed" : "closed before joining");
+    }
+
+    @Override
+    public long lastRoundId() {
+        return lastRoundId;
     }
 
     /** Corrections applied since this role started following its master. */

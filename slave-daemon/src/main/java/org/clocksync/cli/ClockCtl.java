@@ -13,18 +13,21 @@ import picocli.CommandLine.Parameters;
 /** {@code clockctl}: asks running daemons what they are doing. */
 @Command(name = "clockctl", mixinStandardHelpOptions = true, version = "clocksync 0.1.0",
         description = "Inspects running clocksync daemons.",
-        subcommands = {ClockCtl.Status.class, Query.class, Simulate.class, ClockCtl.Snapshot.class})
+        subcommands = {ClockCtl.Status.class, Query.class, Simulate.class, SnapshotCommand.class, Trace.class})
 public final class ClockCtl implements Callable<Integer> {
     @Override
     public Integer call() {
-        System.err.println("clockctl: name a command: status, query or snapshot. Try 'clockctl --help'.");
+        System.err.println("clockctl: name a command: status, query, simulate, snapshot or trace. Try 'clockctl --help'.");
         return 2;
     }
 
     /** The status table, once or redrawn every second. */
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {"A table of nodes: role, coordinator, epoch, offset from the cluster mean and from the"
-                    + " host clock, last round; then the spread (max - min offset from host).",
+                    + " host clock, then as chronyc tracking shows them: RMS of the last 16 corrections, frequency"
+                    + " correction and skew in ppm, reach of the last 8 rounds in octal (377: all came) and the age"
+                    + " of the last round; peers, last round; per master each member's reach; then the spread"
+                    + " (max - min offset from host).",
                     "Exit code 1 if any node is unreachable."})
     static final class Status implements Callable<Integer> {
         @Parameters(arity = "1..*", paramLabel = "ADMIN", description = "Admin addresses HOST:PORT (or URLs).")
@@ -83,20 +86,6 @@ public final class ClockCtl implements Callable<Integer> {
                 }
             }
             return StatusClient.JSON.writeValueAsString(array);
-        }
-    }
-
-    /** Placeholder until the snapshot work lands. */
-    @Command(name = "snapshot", mixinStandardHelpOptions = true,
-            description = "A Chandy-Lamport snapshot started at SERVER (not yet supported in this version).")
-    static final class Snapshot implements Callable<Integer> {
-        @Parameters(arity = "0..1", paramLabel = "SERVER")
-        String server;
-
-        @Override
-        public Integer call() {
-            System.err.println("clockctl snapshot: not yet supported in this version");
-            return 2;
         }
     }
 

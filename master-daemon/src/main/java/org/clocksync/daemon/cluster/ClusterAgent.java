@@ -22,6 +22,12 @@ import org.clocksync.core.cluster.ElectionRecord;
 import org.clocksync.core.cluster.EpochVerdict;
 import org.clocksync.core.cluster.Epochs;
 import org.clocksync.core.cluster.PeerView;
+import org.clocksync.core.snapshot.LocalState;
+import org.clocksync.core.snapshot.SnapshotAction;
+import org.clocksync.core.snapshot.SnapshotConfig;
+import org.clocksync.core.snapshot.SnapshotNode;
+import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
 import org.clocksync.daemon.DurationParser;
 import org.clocksync.daemon.HostClock;
 import org.clocksync.daemon.HostPort;
@@ -60,8 +66,13 @@ public final class ClusterAgent {
     private final Counter strangerFrames;
     private final Counter suspicions;
     private final Counter roleChanges;
+    private final Counter electionsWon;
     private ClusterMembership membership;
     private PeerLinks links;
+    /** Chandy-Lamport over the peer links (FIFO: one TCP connection per direction and pair). */
+    private SnapshotNode snapshots;
+    /** Snapshots this node initiated, by id, until they complete or fail; at most SnapshotNode.MAX_INITIATED. */
+    private final Map<Long, CompletableFuture<SnapshotOutcome>> pendingSnapshots = new HashMap<>();
     private ScheduledFuture<?> ticker;
     private long lastSuspectHostNanos;
     private long lastRoleChangeHostNanos;
@@ -81,17 +92,22 @@ public final class ClusterAgent {
         suspicions = m.counter("clocksync.peers.suspected", "Times a peer was suspected crashed");
         roleChanges = m.counter("clocksync.role.changes", "Times this node's role changed (elections, step-downs)");
         m.gauge("clocksync.epoch", "The epoch this node is in", () -> membership == null ? 0 : membership.epoch());
-        m.gauge("clocksync.elections.started", "Elections this node started or joined",
+        electionsWon = m.counter("clocksync.elections.won", "Elections that made this node the coordinator");
+        // Counts kept by the core's membership, read on scrape: counters (..._total), not gauges.
+        m.functionCounter("clocksync.elections.started", "Elections this node started or joined",
                 () -> membership == null ? 0 : membership.electionsStarted());
-        m.gauge("clocksync.election.messages.sent", "Bully and Ring messages this node sent",
+        m.functionCounter("clocksync.election.messages.sent", "Bully and Ring messages this node sent",
                 () -> membership == null ? 0 : membership.electionMessagesSent());
-        m.gauge("clocksync.heartbeats.missed", "Heartbeat periods in which a watched peer was silent",
+        m.functionCounter("clocksync.heartbeats.sent", "Heartbeats this node sent to its watchers",
+                () -> membership == null ? 0 : membership.detector().heartbeatsSent());
+        m.functionCounter("clocksync.heartbeats.missed", "Heartbeat periods in which a watched peer was silent",
                 () -> membership == null ? 0 : membership.detector().heartbeatsMissed());
     }
 
     public void start() {
         long nowNanos = HostClock.nowNanos();
         links = new PeerLinks(node, peerAddresses);
+        snapshots = new SnapshotNode(ctx.selfId(), peerAddresses.keySet(), SnapshotConfig.defaults());
         membership = new ClusterMembership(ctx.selfId(), List.copyOf(peerAddresses.keySet()), config,
                 configuredMaster, nowNanos);
         ctx.setEpoch(membership.epoch());
@@ -120,11 +136,16 @@ public final class ClusterAgent {
         if (links != null) {
             links.close();
         }
+        for (CompletableFuture<SnapshotOutcome> f : pendingSnapshots.values()) {
+            f.complete(SnapshotOutcome.failed("the node is stopping", null));
+        }
+        pendingSnapshots.clear();
     }
 
     private void tick() {
         long hostNanos = HostClock.nowNanos();
         execute(membership.tick(hostNanos), hostNanos);
+        executeSnapshot(snapshots.tick(hostNanos));
         if (!membership.readyToLead() && node.role() instanceof SlaveRole slave
                 && slave.correctionsApplied() >= CORRECTIONS_BEFORE_LEADING) {
             LOG.info("event=ready_to_lead corrections={} note=\"clock corrected by the cluster; may take the lead\"",
@@ -139,7 +160,21 @@ public final class ClusterAgent {
      */
     public boolean admit(Channel channel, Frame frame, long hostNanos) {
         if (membership == null) {
-            return !isClusterMessage(frame.message());
+            return !isClusterMessage(frame.message()) && !isSnapshotMessage(frame.message());
+        }
+        Message message = frame.message();
+        if (peerAddresses.containsKey(frame.senderId()) && (isClusterMessage(message) || isSnapshotMessage(message))) {
+            // Markers pass before the epoch gate (a snapshot must finish across an election); every frame of the
+            // peer links is offered for recording, since the channel state is what was in flight on those links.
+            executeSnapshot(snapshots.onFrame(frame.senderId(), message, () -> localState(hostNanos), hostNanos));
+            if (isSnapshotMessage(message)) {
+                return false;
+            }
+        } else if (isSnapshotMessage(message)) {
+            strangerFrames.increment();
+            staleLog.warn("event=frame_dropped why=not_a_peer from={} type={} remote={}", frame.senderId(),
+                    frame.type(), channel.remoteAddress());
+            return false;
         }
         if (frame.epoch() != 0) {
             EpochVerdict verdict = membership.onFrame(frame.senderId(), frame.epoch(), hostNanos);
@@ -179,6 +214,70 @@ public final class ClusterAgent {
         }
         execute(membership.onMessage(frame.senderId(), frame.epoch(), frame.message(), hostNanos), hostNanos);
         return false;
+    }
+
+    private static boolean isSnapshotMessage(Message m) {
+        return m instanceof Message.SnapshotMarker || m instanceof Message.SnapshotState;
+    }
+
+    /** What a snapshot records of this node: read at the moment of recording, on the event loop. */
+    private LocalState localState(long hostNanos) {
+        return new LocalState(ctx.clock.readNanos(hostNanos), ctx.lamport(), roleName(), ctx.epoch(),
+                node.role().lastRoundId(), Map.of("name", ctx.name(), "coordinatorId",
+                        Integer.toString(membership.coordinatorId()), "offsetFromHostNanos",
+                        Long.toString(ctx.clock.offsetFromHostNanos(hostNanos))));
+    }
+
+    /** Starts a snapshot with this node as initiator; completes when every node reported or it timed out. */
+    public CompletableFuture<SnapshotOutcome> startSnapshot() {
+        CompletableFuture<SnapshotOutcome> result = new CompletableFuture<>();
+        if (snapshots == null) {
+            result.complete(SnapshotOutcome.failed("the cluster agent is not started yet", null));
+            return result;
+        }
+        long hostNanos = HostClock.nowNanos();
+        if (pendingSnapshots.size() >= SnapshotNode.MAX_INITIATED) {
+            result.complete(SnapshotOutcome.failed(pendingSnapshots.size() + " snapshots are already running here;"
+                    + " the limit is " + SnapshotNode.MAX_INITIATED, null));
+            return result;
+        }
+        long id = snapshots.nextSnapshotId(hostNanos);
+        pendingSnapshots.put(id, result);
+        LOG.info("event=snapshot_started id={} nodes={}", id, snapshots.memberIds());
+        executeSnapshot(snapshots.initiate(id, localState(hostNanos), hostNanos));
+        return result;
+    }
+
+    private void executeSnapshot(List<SnapshotAction> actions) {
+        for (SnapshotAction action : actions) {
+            if (action instanceof SnapshotAction.SendMessage send) {
+                links.send(send.toNodeId(), send.message());
+            } else if (action instanceof SnapshotAction.Completed done) {
+                LOG.info("event=snapshot_completed id={}", done.snapshotId());
+                CompletableFuture<SnapshotOutcome> f = pendingSnapshots.remove(done.snapshotId());
+                if (f != null) {
+                    f.complete(SnapshotOutcome.completed(done.document().toJson()));
+                }
+            } else if (action instanceof SnapshotAction.Failed failed) {
+                LOG.warn("event=snapshot_failed id={} missing={} reason=\"{}\"", failed.snapshotId(),
+                        failed.missingNodeIds(), failed.reason());
+                CompletableFuture<SnapshotOutcome> f = pendingSnapshots.remove(failed.snapshotId());
+                if (f != null) {
+                    f.complete(SnapshotOutcome.failed(failed.reason(), failed.document().toJson()));
+                }
+            }
+        }
+    }
+
+    /** The end of a snapshot this node initiated: the document as JSON, or why it failed (with what arrived). */
+    public record SnapshotOutcome(boolean ok, String error, String json) {
+        static SnapshotOutcome completed(String json) {
+            return new SnapshotOutcome(true, null, json);
+        }
+
+        static SnapshotOutcome failed(String error, String json) {
+            return new SnapshotOutcome(false, error, json);
+        }
     }
 
     private static boolean isClusterMessage(Message m) {
@@ -227,6 +326,7 @@ public final class ClusterAgent {
                 change.coordinatorId(), change.epoch(), change.reason());
         switch (change.role()) {
             case COORDINATOR -> {
+                electionsWon.increment(); // only an election makes a node coordinator (a configured master starts so)
                 if (!(node.role() instanceof MasterRole)) {
                     node.switchRole(new MasterRole(node, FIRST_ROUND_DELAY_MILLIS), change.reason());
                 }
