@@ -1,11 +1,15 @@
 package org.clocksync.daemon;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,12 +17,19 @@ import java.util.function.Supplier;
 import org.clocksync.protocol.RejectReason;
 import org.clocksync.protocol.RejectionCounter;
 
-/** The daemon's Prometheus metrics; every name is fixed here so that labels stay few and known. */
+/**
+ * The daemon's Prometheus metrics; every name is fixed here so that labels stay few and known. Names follow the
+ * Prometheus conventions once Micrometer renders them: counters end in {@code _total}, the unit comes last
+ * ({@code _seconds}), gauges carry no {@code _total}; the only per-node label is the constant {@code node} tag.
+ */
 public final class DaemonMetrics implements RejectionCounter {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<RejectReason, Counter> framesRejected = new EnumMap<>(RejectReason.class);
     private final Map<String, Counter> connectionsClosed = new ConcurrentHashMap<>();
     private final AtomicLong openConnections = new AtomicLong();
+    private final AtomicLong lastRoundAverageNanos = new AtomicLong();
+    /** Function counters hold their source weakly; these keep the suppliers alive as long as the registry. */
+    private final List<Supplier<Number>> counted = new ArrayList<>();
 
     public final Counter framesReceived;
     public final Counter framesSent;
@@ -32,12 +43,20 @@ public final class DaemonMetrics implements RejectionCounter {
     public final Counter masterReconnects;
     public final Counter adminRequests;
     public final Counter adminRejected;
-    public final DistributionSummary pollRttSeconds;
+    /** Round trips as a histogram (a Timer: whole nanoseconds in, seconds out, so the buckets stay exact). */
+    public final Timer pollRtt;
     /** NTP requests by result: served, rate_limited, malformed, wrong_mode. */
     public final Counter ntpServed;
     public final Counter ntpRateLimited;
     public final Counter ntpMalformed;
     public final Counter ntpWrongMode;
+
+    /** Histogram buckets of round trips: from loopback (tens of us) to a congested WAN (a second). */
+    private static final Duration[] RTT_BUCKETS = {Duration.ofNanos(10_000), Duration.ofNanos(25_000),
+        Duration.ofNanos(50_000), Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+        Duration.ofNanos(1_000_000), Duration.ofNanos(2_500_000), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofSeconds(1)};
 
     public DaemonMetrics(int nodeId, String nodeName) {
         registry.config().commonTags("node", nodeName);
@@ -69,9 +88,12 @@ public final class DaemonMetrics implements RejectionCounter {
                 .register(registry);
         adminRejected = Counter.builder("clocksync.admin.rejected")
                 .description("Admin HTTP requests refused as malformed or too large").register(registry);
-        pollRttSeconds = DistributionSummary.builder("clocksync.berkeley.poll.rtt.seconds")
+        pollRtt = Timer.builder("clocksync.berkeley.poll.rtt")
                 .description("Round-trip time of the best Berkeley poll per member and round")
-                .publishPercentiles(0.5, 0.99).register(registry);
+                .serviceLevelObjectives(RTT_BUCKETS).register(registry);
+        Gauge.builder("clocksync.berkeley.round.average.offset.seconds", lastRoundAverageNanos, a -> a.get() / 1e9)
+                .description("Last round's average of the counted readings, relative to this master's clock: how far"
+                        + " the master was from the cluster (and the correction it took)").register(registry);
         ntpServed = ntpRequests("served");
         ntpRateLimited = ntpRequests("rate_limited");
         ntpMalformed = ntpRequests("malformed");
@@ -109,6 +131,22 @@ public final class DaemonMetrics implements RejectionCounter {
     /** A counter with fixed tags (key, value, ...); registering the same name and tags twice returns the same one. */
     public Counter counter(String name, String description, String... tags) {
         return Counter.builder(name).description(description).tags(tags).register(registry);
+    }
+
+    /**
+     * Registers a counter whose value a supplier reads on scrape (a count kept elsewhere, e.g. by a core state
+     * machine); it must only grow. The supplier must be thread-safe.
+     */
+    public void functionCounter(String name, String description, Supplier<Number> value) {
+        synchronized (counted) {
+            counted.add(value);
+        }
+        FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).register(registry);
+    }
+
+    /** The last Berkeley round's average offset (the master's own correction), for the gauge. */
+    public void lastRoundAverageNanos(long averageNanos) {
+        lastRoundAverageNanos.set(averageNanos);
     }
 
     /** Registers a gauge read on scrape; the supplier must be thread-safe. */

@@ -113,6 +113,7 @@ public final class Node implements AutoCloseable {
                 throw e;
             }
         }
+        context.loop.execute(() -> context.startTrace(role.name()));
         context.loop.execute(() -> role.start());
         if (cluster != null) {
             context.loop.execute(cluster::start);
@@ -179,7 +180,29 @@ public final class Node implements AutoCloseable {
         role = next;
         LOG.info("event=role_change id={} from={} to={} reason=\"{}\"", options.id, previous.name(), next.name(),
                 reason);
+        context.traceInternal("role_change from=" + previous.name() + " to=" + next.name() + " reason=\"" + reason + "\"");
         next.start();
+    }
+
+    /** Starts a Chandy-Lamport snapshot with this node as initiator (needs --peers); on any thread. */
+    public CompletableFuture<ClusterAgent.SnapshotOutcome> snapshot() {
+        if (cluster == null) {
+            return CompletableFuture.completedFuture(new ClusterAgent.SnapshotOutcome(false,
+                    "snapshots run over the links between --peers; this node has no --peers", null));
+        }
+        CompletableFuture<ClusterAgent.SnapshotOutcome> result = new CompletableFuture<>();
+        try {
+            context.loop.execute(() -> cluster.startSnapshot().whenComplete((outcome, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(outcome);
+                }
+            }));
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
     }
 
     /** The cluster agent, or null without --peers. */
@@ -251,6 +274,7 @@ public final class Node implements AutoCloseable {
         clock.put("lastCorrectionAgeMillis", context.lastAdjustHostNanos() == 0 ? null
                 : (hostNanos - context.lastAdjustHostNanos()) / 1_000_000L);
         s.put("clock", clock);
+        s.put("tracking", TrackingJson.of(context, hostNanos));
         s.put("listen", boundListen().toString());
         s.put("admin", boundAdmin().toString());
         s.put("peers", options.peers.stream().map(p -> Map.of("id", p.id(), "address", p.address().toString()))
@@ -300,5 +324,6 @@ public final class Node implements AutoCloseable {
         }
         protocolGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        context.closeTrace();
     }
 }

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 import org.clocksync.core.berkeley.MemberResult;
 import org.clocksync.core.berkeley.RoundReport;
+import org.clocksync.core.clock.ReachRegister;
 
 /**
  * The last Berkeley round as /status shows it: every member, who was left out and why, each correction, and each
@@ -19,6 +21,12 @@ final class RoundJson {
 
     static Map<String, Object> of(RoundReport report, long finishedHostNanos, long nowHostNanos,
             IntFunction<String> names) {
+        return of(report, finishedHostNanos, nowHostNanos, names, id -> 0);
+    }
+
+    /** The same with each member's reach register ({@link MemberReach}): did it answer each of the last 8 rounds. */
+    static Map<String, Object> of(RoundReport report, long finishedHostNanos, long nowHostNanos,
+            IntFunction<String> names, IntUnaryOperator reach) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("roundId", report.roundId());
         r.put("ageMillis", (nowHostNanos - finishedHostNanos) / 1_000_000L);
@@ -42,6 +50,9 @@ final class RoundJson {
             e.put("relativeFrequencyPpm", frequencyPpm.isPresent() ? frequencyPpm.getAsDouble() : null);
             e.put("extrapolationNanos", m.extrapolationNanos());
             e.put("reason", m.reason());
+            int memberReach = reach.applyAsInt(m.nodeId());
+            e.put("reach", memberReach);
+            e.put("reachOctal", ReachRegister.octal(memberReach));
             members.add(e);
             if (m.status() != MemberResult.Status.INCLUDED) {
                 excluded.add(Map.of("id", m.nodeId(), "status", m.status().name(),

@@ -6,7 +6,12 @@ import java.util.List;
 import java.util.Locale;
 import org.clocksync.daemon.DurationParser;
 
-/** Renders nodes' /status as the table operators read: role, coordinator, epoch, offset from the cluster mean. */
+/**
+ * Renders nodes' /status as the table operators read: role, coordinator, epoch, offset from the cluster mean and
+ * from the host, then what {@code chronyc tracking} and {@code sources} users look for (RMS offset, frequency, skew,
+ * reach in octal, last round age), peers and the last round; then per node its peers and, for a master, each
+ * member's reach.
+ */
 final class StatusTable {
     private StatusTable() {
     }
@@ -20,8 +25,9 @@ final class StatusTable {
         }
         double mean = up.stream().mapToLong(s -> s.path("clockOffsetFromHostNanos").asLong()).average().orElse(0);
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-8s %4s %-9s %5s %7s %14s %16s  %-22s %s%n",
-                "NAME", "ID", "ROLE", "COORD", "EPOCH", "FROM MEAN", "FROM HOST", "PEERS", "LAST ROUND / CORRECTION"));
+        out.append(String.format(Locale.ROOT, "%-8s %3s %-9s %5s %7s %11s %11s %9s %9s %9s %5s %5s  %-16s %s%n",
+                "NAME", "ID", "ROLE", "COORD", "EPOCH", "FROM MEAN", "FROM HOST", "RMS", "FREQ(ppm)", "SKEW(ppm)",
+                "REACH", "AGE", "PEERS", "LAST ROUND / CORRECTION"));
         for (StatusClient.Result r : results) {
             JsonNode s = r.status();
             if (s == null) {
@@ -29,16 +35,22 @@ final class StatusTable {
                 continue;
             }
             long offset = s.path("clockOffsetFromHostNanos").asLong();
-            out.append(String.format(Locale.ROOT, "%-8s %4d %-9s %5d %7d %14s %16s  %-22s %s%n",
+            JsonNode t = s.path("tracking");
+            out.append(String.format(Locale.ROOT, "%-8s %3d %-9s %5d %7d %11s %11s %9s %9s %9s %5s %5s  %-16s %s%n",
                     s.path("name").asText(), s.path("id").asInt(), s.path("role").asText(),
                     s.path("coordinatorId").asInt(), s.path("epoch").asLong(),
-                    DurationParser.format(Math.round(offset - mean)), DurationParser.format(offset), peers(s),
-                    lastEvent(s)));
+                    DurationParser.format(Math.round(offset - mean)), DurationParser.format(offset), rms(t),
+                    ppm(t.path("frequencyPpm"), "%+.3f"), ppm(t.path("skewPpm"), "%.3f"),
+                    t.path("reachOctal").asText("-"), age(t.path("lastRoundAgeMillis")), peers(s), lastEvent(s)));
         }
         for (JsonNode s : up) {
             String detail = peerDetail(s);
             if (!detail.isEmpty()) {
                 out.append(String.format(Locale.ROOT, "%-8s peers: %s%n", s.path("name").asText(), detail));
+            }
+            String reach = memberReach(s);
+            if (!reach.isEmpty()) {
+                out.append(String.format(Locale.ROOT, "%-8s reach: %s%n", s.path("name").asText(), reach));
             }
         }
         if (up.size() >= 1) {
@@ -48,6 +60,48 @@ final class StatusTable {
                     DurationParser.format(max - min).substring(1), up.size(), up.size() == 1 ? "" : "s"));
         }
         return out.toString();
+    }
+
+    /** RMS of the node's last corrections without a sign ({@code 12.3 us}); "-" before the first. */
+    static String rms(JsonNode tracking) {
+        if (!tracking.path("rmsOffsetNanos").isNumber() || tracking.path("rmsSamples").asInt(1) == 0) {
+            return "-";
+        }
+        return DurationParser.format(tracking.path("rmsOffsetNanos").asLong()).substring(1);
+    }
+
+    private static String ppm(JsonNode value, String format) {
+        return value.isNumber() ? String.format(Locale.ROOT, format, value.asDouble()) : "-";
+    }
+
+    /** A short age: {@code 0.4s}, {@code 12s}, {@code 7m}, {@code 3h}; "-" when there is none. */
+    static String age(JsonNode millis) {
+        if (!millis.isNumber()) {
+            return "-";
+        }
+        long ms = millis.asLong();
+        if (ms < 10_000) {
+            return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+        }
+        if (ms < 600_000) {
+            return ms / 1000 + "s";
+        }
+        return ms < 36_000_000 ? ms / 60_000 + "m" : ms / 3_600_000 + "h";
+    }
+
+    /** A master's members with their reach over the last 8 rounds, as chronyc sources shows it: "1 377, 4 17". */
+    static String memberReach(JsonNode s) {
+        StringBuilder b = new StringBuilder();
+        for (JsonNode m : s.path("lastRound").path("members")) {
+            if (m.path("id").asInt() == s.path("id").asInt() || !m.has("reachOctal")) {
+                continue;
+            }
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            b.append(m.path("id").asInt()).append(' ').append(m.path("reachOctal").asText());
+        }
+        return b.toString();
     }
 
     /** Each peer as this node sees it: id, alive or SUSPECTED, and the age of its last heartbeat. */
@@ -97,9 +151,8 @@ final class StatusTable {
     private static String lastEvent(JsonNode s) {
         JsonNode round = s.path("lastRound");
         if (round.isObject()) {
-            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "round %d, %.1f s ago, %d/%d in",
-                    round.path("roundId").asLong(), round.path("ageMillis").asLong() / 1000.0,
-                    round.path("included").asInt(), round.path("members").size()));
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "round %d, %d/%d in",
+                    round.path("roundId").asLong(), round.path("included").asInt(), round.path("members").size()));
             for (JsonNode e : round.path("excluded")) {
                 b.append(", ").append(e.path("id").asInt()).append(' ').append(e.path("status").asText().toLowerCase(
                         Locale.ROOT));
@@ -108,9 +161,7 @@ final class StatusTable {
         }
         JsonNode clock = s.path("clock");
         if (clock.path("lastCorrectionAgeMillis").isNumber()) {
-            return String.format(Locale.ROOT, "%s, %.1f s ago",
-                    DurationParser.format(clock.path("lastCorrectionNanos").asLong()),
-                    clock.path("lastCorrectionAgeMillis").asLong() / 1000.0);
+            return "corrected " + DurationParser.format(clock.path("lastCorrectionNanos").asLong());
         }
         JsonNode master = s.path("master");
         if (master.isObject() && !master.path("joined").asBoolean()) {

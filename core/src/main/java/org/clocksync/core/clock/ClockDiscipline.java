@@ -44,6 +44,11 @@ public final class ClockDiscipline {
         return estimator.driftPpm().orElse(Double.NaN);
     }
 
+    /** The uncertainty of {@link #estimatedDriftPpm()} (standard error of the slope), in ppm; NaN without one. */
+    public double skewPpm() {
+        return estimator.skewPpm().orElse(Double.NaN);
+    }
+
     public int samples() {
         return estimator.samples();
     }

@@ -86,6 +86,36 @@ public final class DriftEstimator {
         return OptionalDouble.of(Math.sqrt(sumSquaresNanos2 / (count - 2)));
     }
 
+    /**
+     * How uncertain {@link #driftPpm()} is: the standard error of the fitted slope, in ppm, from the same number of
+     * samples: the residuals' variance over the spread of the sample times, {@code sqrt(s^2 / Sxx)} (chrony's
+     * "skew"). Zero for samples exactly on a line.
+     */
+    public OptionalDouble skewPpm() {
+        if (count < MIN_SAMPLES) {
+            return OptionalDouble.empty();
+        }
+        double[] fit = fit();
+        long t0 = origin();
+        double meanT = 0;
+        for (int i = 0; i < count; i++) {
+            meanT += hardwareNanos[i] - t0;
+        }
+        meanT /= count;
+        double sxx = 0;
+        double sumSquaresNanos2 = 0;
+        for (int i = 0; i < count; i++) {
+            double dt = hardwareNanos[i] - t0 - meanT;
+            sxx += dt * dt;
+            double residualNanos = rawOffsetNanos[i] - (fit[0] + fit[1] * (hardwareNanos[i] - t0));
+            sumSquaresNanos2 += residualNanos * residualNanos;
+        }
+        if (sxx == 0) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(Math.sqrt(sumSquaresNanos2 / (count - 2) / sxx) * 1e6);
+    }
+
     public int samples() {
         return count;
     }

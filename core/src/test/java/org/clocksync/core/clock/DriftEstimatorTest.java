@@ -43,6 +43,27 @@ class DriftEstimatorTest {
     }
 
     @Test
+    void skewIsTheStandardErrorOfTheSlope() {
+        DriftEstimator exact = new DriftEstimator();
+        for (int i = 0; i < DriftEstimator.MIN_SAMPLES - 1; i++) {
+            exact.add(T0 + i * S, 50_000L * i);
+        }
+        assertThat(exact.skewPpm()).isEmpty();
+        exact.add(T0 + 10 * S, 500_000L);
+        assertThat(exact.skewPpm().getAsDouble()).as("samples on a line").isCloseTo(0.0, within(1e-6));
+
+        // 16 samples 1 s apart with 30 us of noise: sigma / sqrt(Sxx) = 30e3 ns / sqrt(340 s^2) = about 1.6 ppm.
+        Random random = new Random(11);
+        DriftEstimator noisy = new DriftEstimator();
+        for (int i = 0; i < DriftEstimator.MAX_SAMPLES; i++) {
+            noisy.add(T0 + i * S, -80_000L * i + (long) (random.nextGaussian() * 30_000));
+        }
+        double skew = noisy.skewPpm().getAsDouble();
+        assertThat(skew).isBetween(0.8, 3.0);
+        assertThat(noisy.driftPpm().getAsDouble()).isCloseTo(-80.0, within(3 * skew));
+    }
+
+    @Test
     void oneOutlierIsIgnoredButThreeInARowStartOver() {
         DriftEstimator e = new DriftEstimator();
         int i = 0;
