@@ -7,6 +7,8 @@ import org.clocksync.core.cluster.DelayBounds;
 import org.clocksync.core.cluster.ElectionAlgorithm;
 import org.clocksync.core.cluster.Epochs;
 import org.clocksync.core.cluster.HeartbeatTopology;
+import org.clocksync.core.logical.ByzantineBehaviour;
+import org.clocksync.core.logical.LogicalConfig;
 import org.clocksync.daemon.OptionConverters.DelayBoundsConverter;
 import org.clocksync.daemon.OptionConverters.DurationNanosConverter;
 import org.clocksync.daemon.OptionConverters.HostPortConverter;
@@ -133,12 +135,55 @@ public final class DaemonOptions {
     public String heartbeatTopology = "all";
 
     @Option(names = "--clock", paramLabel = "physical|logical",
-            description = "Clock kind. Only 'physical' is supported in this version. Default: physical.")
+            description = "physical: Berkeley rounds on the service clock. logical: the logical-clock system; the"
+                    + " master daemon is the master object (MO), each slave daemon a process object (PO) with a"
+                    + " Lamport counter (see --logical-*; no --peers). Default: physical.")
     public String clockKind = "physical";
 
+    @Option(names = "--logical-step", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+            description = "--clock logical: a PO takes one step (one event) per DURATION (1ms..10s); give every"
+                    + " daemon the same value, the MO estimates the POs' counters from it. Default: 10ms.")
+    public long logicalStepNanos = LogicalConfig.DEFAULT_STEP_NANOS;
+
+    @Option(names = "--logical-p-internal", paramLabel = "P",
+            description = "--clock logical: probability that a step is an internal event. The three probabilities"
+                    + " must sum to 1. Default: ${DEFAULT-VALUE}.")
+    public double logicalPInternal = 0.8;
+
+    @Option(names = "--logical-p-report", paramLabel = "P",
+            description = "--clock logical: probability that a step sends the PO's counter to the MO (which starts an"
+                    + " averaging round). Default: ${DEFAULT-VALUE}.")
+    public double logicalPReport = 0.15;
+
+    @Option(names = "--logical-p-request", paramLabel = "P",
+            description = "--clock logical: probability that a step asks the MO for a correction. Default:"
+                    + " ${DEFAULT-VALUE}.")
+    public double logicalPRequest = 0.05;
+
+    @Option(names = "--logical-tick", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+            description = "--clock logical: the MO's own counter ticks once per DURATION (1ms..10s). Default: 10ms.")
+    public long logicalTickNanos = LogicalConfig.DEFAULT_STEP_NANOS;
+
+    @Option(names = "--logical-max-deviation", paramLabel = "N",
+            description = "--clock logical: counters further than N from the median are left out of the MO's"
+                    + " average (and still corrected). Default: ${DEFAULT-VALUE}.")
+    public long logicalMaxDeviation = LogicalConfig.DEFAULT_MAX_DEVIATION;
+
+    @Option(names = "--byzantine", paramLabel = "random|constant|two-faced",
+            description = "--clock logical, slave daemons only: this PO lies in every report (random values, the"
+                    + " constant 10^9, or alternately 10^6 above and below its counter). For tests and demos.")
+    public String byzantine;
+
     @Option(names = "--trace", paramLabel = "FILE",
-            description = "Write a ShiViz event trace. Not yet supported in this version.")
+            description = "Write every send, receive and internal event with its Lamport and vector timestamps to FILE"
+                    + " (replaced at start), in ShiViz's format; frames then carry the vector (flag 0x02). Merge the"
+                    + " nodes' files with 'clockctl trace merge'. The --name must be one word starting with a letter.")
     public Path trace;
+
+    @Option(names = "--trace-max-mb", paramLabel = "N",
+            description = "Stop tracing (one warning) when the trace file would grow past N MiB (1..100000)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    public long traceMaxMb = 100;
 
     @Option(names = "--step-threshold", paramLabel = "DURATION", converter = DurationNanosConverter.class,
             description = "A correction larger than this is stepped (once, the first time); smaller ones are slewed."
@@ -171,6 +216,22 @@ public final class DaemonOptions {
                     + " first round is measured; at most 3 s are spent (0 turns it off). Default: ${DEFAULT-VALUE}.")
     public int warmupExchanges = 5_000;
 
+    /** Whether this daemon runs the logical-clock system ({@code --clock logical}). */
+    public boolean logical() {
+        return "logical".equals(clockKind);
+    }
+
+    /** The logical-clock settings these options describe; call after {@link #problem()} found none. */
+    public LogicalConfig logicalConfig() {
+        return LogicalConfig.of(logicalStepNanos, logicalPInternal, logicalPReport, logicalPRequest, logicalTickNanos,
+                logicalMaxDeviation);
+    }
+
+    /** The --byzantine behaviour, HONEST without it. */
+    public ByzantineBehaviour byzantineBehaviour() {
+        return byzantine == null ? ByzantineBehaviour.HONEST : ByzantineBehaviour.parse(byzantine);
+    }
+
     /** The failure detection and election settings these options describe. */
     public ClusterConfig clusterConfig() {
         DelayBounds all = ClusterConfig.defaults().defaultBounds();
@@ -185,7 +246,7 @@ public final class DaemonOptions {
         ClusterConfig d = ClusterConfig.defaults();
         long tickNanos = Math.min(d.tickNanos(), heartbeatIntervalNanos);
         return new ClusterConfig(heartbeatIntervalNanos, all, byPeer, HeartbeatTopology.parse(heartbeatTopology),
-                election, tickNanos, d.discoveryTimeoutNanos());
+                election, tickNanos, d.discoveryTimeoutNanos(), d.startupTimeoutNanos());
     }
 
     public String displayName() {
@@ -290,11 +351,36 @@ public final class DaemonOptions {
                 return "--delay-bounds names node " + b.peerId() + ", which is not in --peers";
             }
         }
-        if (trace != null) {
-            return "--trace is not yet supported in this version";
+        if (trace != null && !org.clocksync.core.logical.TraceFormat.isHostName(displayName())) {
+            return "--trace needs a --name that starts with a letter and has only letters, digits, '.', '_' and '-'"
+                    + " (it names this node in the trace), got \"" + displayName() + "\"";
         }
-        if (!"physical".equals(clockKind)) {
-            return "--clock " + clockKind + " is not yet supported in this version; use --clock physical";
+        if (traceMaxMb < 1 || traceMaxMb > 100_000) {
+            return "--trace-max-mb must be between 1 and 100000, got " + traceMaxMb;
+        }
+        if (!"physical".equals(clockKind) && !"logical".equals(clockKind)) {
+            return "--clock takes physical or logical, got " + clockKind;
+        }
+        if (byzantine != null) {
+            if (!logical()) {
+                return "--byzantine needs --clock logical: it makes a process object lie about its counter";
+            }
+            try {
+                ByzantineBehaviour.parse(byzantine);
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        }
+        if (logical()) {
+            String logicalProblem = LogicalConfig.problem(logicalStepNanos, logicalPInternal, logicalPReport,
+                    logicalPRequest, logicalTickNanos, logicalMaxDeviation);
+            if (logicalProblem != null) {
+                return logicalProblem;
+            }
+            if (!peers.isEmpty()) {
+                return "--peers is not used with --clock logical: the logical daemons run no heartbeats or"
+                        + " elections (the MO is fixed); drop --peers";
+            }
         }
         return null;
     }

@@ -3,6 +3,7 @@ package org.clocksync.master;
 import java.util.concurrent.Callable;
 import org.clocksync.daemon.DaemonLauncher;
 import org.clocksync.daemon.DaemonOptions;
+import org.clocksync.logical.LogicalMasterRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -25,7 +26,12 @@ public final class MasterDaemon implements Callable<Integer> {
         if (options.admin == null) {
             options.admin = new org.clocksync.daemon.HostPort("127.0.0.1", 8700);
         }
-        return DaemonLauncher.run("master-daemon", options, null, MasterRole::new);
+        String problem = options.byzantine != null ? "--byzantine is for process objects (slave-daemon --clock"
+                + " logical); the master object is trusted, drop --byzantine here" : null;
+        if (options.logical()) {
+            return DaemonLauncher.run("master-daemon", options, problem, LogicalMasterRole::new);
+        }
+        return DaemonLauncher.run("master-daemon", options, problem, MasterRole::new);
     }
 
     public static void main(String[] args) {

@@ -3,6 +3,7 @@ package org.clocksync.slave;
 import java.util.concurrent.Callable;
 import org.clocksync.daemon.DaemonLauncher;
 import org.clocksync.daemon.DaemonOptions;
+import org.clocksync.logical.LogicalProcessRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -21,6 +22,9 @@ public final class SlaveDaemon implements Callable<Integer> {
     public Integer call() {
         String problem = options.master == null
                 ? "--master HOST:PORT is required: where the master listens, e.g. --master 127.0.0.1:7700" : null;
+        if (options.logical()) {
+            return DaemonLauncher.run("slave-daemon", options, problem, LogicalProcessRole::new);
+        }
         return DaemonLauncher.run("slave-daemon", options, problem, SlaveRole::new);
     }
 

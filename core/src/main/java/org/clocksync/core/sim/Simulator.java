@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import org.clocksync.core.Action;
 import org.clocksync.core.AdjustClock;
+import org.clocksync.core.LogicalRoundCompleted;
 import org.clocksync.core.RoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.core.clock.ClockAdjustment;
@@ -287,6 +288,9 @@ public final class Simulator {
             } else if (action instanceof RoundCompleted completed) {
                 record(node.id, "round " + completed.report().roundId() + " median=" + completed.report().medianNanos()
                         + " average=" + completed.report().averageNanos() + " included=" + completed.report().includedCount());
+            } else if (action instanceof LogicalRoundCompleted logical) {
+                record(node.id, "logical round " + logical.round().roundId() + " average=" + logical.round().average()
+                        + " left out " + logical.round().leftOutIds());
             } else {
                 throw new AssertionError("unknown action " + action);
             }

@@ -1,0 +1,321 @@
+package org.clocksync.logical;
+
+import io.micrometer.core.instrument.Counter;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.clocksync.core.Action;
+import org.clocksync.core.Send;
+import org.clocksync.core.berkeley.ReconnectBackoff;
+import org.clocksync.core.logical.LogicalConfig;
+import org.clocksync.core.logical.ProcessObject;
+import org.clocksync.daemon.DurationParser;
+import org.clocksync.daemon.HostClock;
+import org.clocksync.daemon.HostPort;
+import org.clocksync.daemon.Node;
+import org.clocksync.daemon.NodeContext;
+import org.clocksync.daemon.ProtocolChannels;
+import org.clocksync.daemon.RateLimitedLog;
+import org.clocksync.daemon.Role;
+import org.clocksync.protocol.ErrorCode;
+import org.clocksync.protocol.Frame;
+import org.clocksync.protocol.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A process object of the logical-clock system ({@code slave-daemon --clock logical}): keeps one connection to the
+ * master object (HELLO/WELCOME, reconnecting with capped exponential backoff as the slave role does), steps its
+ * {@link ProcessObject} on a timer, sends the reports and requests it decides and applies the offsets it gets.
+ * Its counter runs whether or not the master object is reachable.
+ */
+public final class LogicalProcessRole implements Role {
+    private static final Logger LOG = LoggerFactory.getLogger(LogicalProcessRole.class);
+    private static final long CONNECT_TIMEOUT_MILLIS = 2_000;
+    /** Silence after which a joined PO sends a keepalive (well inside every read timeout). */
+    private static final long KEEPALIVE_NANOS = 1_000_000_000L;
+
+    private final Node node;
+    private final NodeContext ctx;
+    private final HostPort masterAddress;
+    private final LogicalConfig config;
+    private final ProcessObject po;
+    private final long seed;
+    private final ReconnectBackoff backoff = ReconnectBackoff.defaults();
+    private final SplittableRandom jitter = new SplittableRandom();
+    private final RateLimitedLog unreachableLog = new RateLimitedLog(LOG, 10_000_000_000L);
+    private final Bootstrap bootstrap;
+    private final Counter offsetsApplied;
+    private Channel master;
+    private boolean joined;
+    private boolean stopped;
+    private int failedAttempts;
+    private long helloRequestId;
+    private long nextHelloId = 1;
+    private int coordinatorId;
+    private long joinedHostNanos;
+    private long connects;
+    private long observedViolations;
+    private long lastTimestamp;
+    private long lastSentNanos;
+    private long keepalives;
+    private ScheduledFuture<?> ticker;
+    private ScheduledFuture<?> reconnect;
+    /** Read by the metrics gauges on the scrape thread. */
+    private volatile long counterNow;
+    private volatile long violationsNow;
+    private volatile long holdNow;
+
+    public LogicalProcessRole(Node node) {
+        this.node = node;
+        this.ctx = node.context();
+        this.masterAddress = Objects.requireNonNull(node.options().master, "--master");
+        this.config = node.options().logicalConfig();
+        this.seed = new SplittableRandom().nextLong();
+        this.po = new ProcessObject(ctx.selfId(), config, node.options().byzantineBehaviour(),
+                new SplittableRandom(seed));
+        // An independent check of every event's timestamp, on top of the counter's self-check.
+        po.clock().setObserver(ts -> {
+            if (ts <= lastTimestamp) {
+                observedViolations++;
+            }
+            lastTimestamp = ts;
+        });
+        var metrics = node.metrics();
+        offsetsApplied = metrics.counter("clocksync.logical.offsets.applied",
+                "Offsets from the master object applied to the logical counter");
+        metrics.gauge("clocksync.logical.counter", "This node's logical (Lamport) counter", () -> counterNow);
+        metrics.gauge("clocksync.logical.monotonic.violations",
+                "Logical timestamps not above the previous one (must stay 0)", () -> violationsNow);
+        metrics.gauge("clocksync.logical.hold.steps", "Steps this process object still holds its counter for",
+                () -> holdNow);
+        this.bootstrap = new Bootstrap()
+                .group(ctx.loop)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MILLIS)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ProtocolChannels.configure(ch, node, null, node.options().helloTimeoutNanos);
+                    }
+                });
+    }
+
+    @Override
+    public String name() {
+        return "SLAVE";
+    }
+
+    @Override
+    public int coordinatorId() {
+        return coordinatorId;
+    }
+
+    @Override
+    public void start() {
+        po.start(HostClock.nowNanos());
+        ticker = ctx.loop.scheduleAtFixedRate(this::tick, config.stepNanos(), config.stepNanos(),
+                TimeUnit.NANOSECONDS);
+        LOG.info("event=logical_process_started id={} step={} pInternal={} pReport={} pRequest={} byzantine={}"
+                        + " seed={} master={}", ctx.selfId(), DurationParser.format(config.stepNanos()),
+                config.pInternal(), config.pReport(), config.pRequest(), po.behaviour().optionName(), seed,
+                masterAddress);
+        connect();
+    }
+
+    @Override
+    public void stop() {
+        stopped = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        if (reconnect != null) {
+            reconnect.cancel(false);
+        }
+        if (master != null) {
+            master.close();
+        }
+    }
+
+    private void tick() {
+        long now = HostClock.nowNanos();
+        execute(po.onTick(now));
+        if (joined && master != null && now - lastSentNanos > KEEPALIVE_NANOS) {
+            // A held counter takes no steps, so sends nothing; a transport keepalive (no event of the logical
+            // process) keeps the master object's read timeout from closing the connection meanwhile.
+            ctx.send(master, new Message.Heartbeat(++keepalives, coordinatorId));
+            lastSentNanos = now;
+        }
+    }
+
+    private void connect() {
+        if (stopped) {
+            return;
+        }
+        connects++;
+        if (connects > 1) {
+            node.metrics().masterReconnects.increment();
+        }
+        ChannelFuture f = bootstrap.connect(masterAddress.toSocketAddress());
+        f.addListener(done -> {
+            if (stopped) {
+                f.channel().close();
+                return;
+            }
+            if (!done.isSuccess()) {
+                scheduleReconnect("connect failed: " + done.cause().getMessage());
+                return;
+            }
+            master = f.channel();
+            helloRequestId = nextHelloId++;
+            ctx.send(master, new Message.Hello(helloRequestId, ctx.name()));
+        });
+    }
+
+    private void scheduleReconnect(String why) {
+        if (stopped) {
+            return;
+        }
+        long delayMillis = backoff.delayMillis(failedAttempts, jitter.nextDouble());
+        failedAttempts = Math.min(failedAttempts + 1, 30);
+        unreachableLog.warn("event=master_unreachable master={} why=\"{}\" retryInMillis={}", masterAddress, why,
+                delayMillis);
+        reconnect = ctx.loop.schedule(this::connect, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void onFrame(Channel channel, Frame frame, long hostNanos) {
+        if (channel != master) {
+            onPeerFrame(channel, frame, hostNanos);
+            return;
+        }
+        Message message = frame.message();
+        if (message instanceof Message.Welcome welcome && welcome.requestId() == helloRequestId && !joined) {
+            joined = true;
+            failedAttempts = 0;
+            coordinatorId = welcome.coordinatorId();
+            joinedHostNanos = hostNanos;
+            lastSentNanos = hostNanos;
+            po.masterJoined(coordinatorId);
+            ProtocolChannels.setReadTimeout(channel, node.options().readTimeoutNanos);
+            LOG.info("event=joined master={} coordinatorId={} counter={}", masterAddress, coordinatorId,
+                    po.counter());
+            if (welcome.roundIntervalMillis() != config.stepNanos() / 1_000_000L) {
+                LOG.warn("event=logical_step_mismatch masterStepMillis={} ownStepMillis={} note=\"give every daemon"
+                                + " the same --logical-step: the master object estimates counters from it\"",
+                        welcome.roundIntervalMillis(), config.stepNanos() / 1_000_000L);
+            }
+            node.coordinatorKnown(coordinatorId);
+        } else if (message instanceof Message.ErrorMessage error) {
+            LOG.warn("event=master_refused master={} code={} text=\"{}\"", masterAddress, error.code(),
+                    error.text());
+            channel.close();
+        } else if (!joined) {
+            LOG.debug("event=ignored type={} note=\"not joined yet\"", frame.type());
+        } else if (message instanceof Message.LogicalOffset offset) {
+            long applied = po.offsetsApplied();
+            execute(po.onOffset(frame.senderId(), offset, hostNanos));
+            if (po.offsetsApplied() > applied) {
+                offsetsApplied.increment();
+            }
+        } else {
+            LOG.debug("event=ignored type={} from={}", frame.type(), frame.senderId());
+        }
+    }
+
+    /** Inbound connections: introductions and time requests (the start-up warm-up uses them); nothing else. */
+    private void onPeerFrame(Channel channel, Frame frame, long hostNanos) {
+        Message message = frame.message();
+        if (message instanceof Message.Hello hello) {
+            ProtocolChannels.setReadTimeout(channel, node.options().readTimeoutNanos);
+            ctx.send(channel, new Message.Welcome(hello.requestId(), coordinatorId, 0));
+        } else if (message instanceof Message.CristianRequest request) {
+            ctx.send(channel, new Message.CristianResponse(request.requestId(), ctx.clock.readNanos(hostNanos)));
+        } else {
+            ctx.send(channel, new Message.ErrorMessage(0, ErrorCode.NOT_COORDINATOR,
+                    "this node is a logical process object; its master object is " + masterAddress));
+        }
+    }
+
+    private void execute(List<Action> actions) {
+        boolean wrote = false;
+        for (Action action : actions) {
+            if (action instanceof Send send && master != null && joined) {
+                ctx.write(master, send.message());
+                wrote = true;
+            }
+        }
+        if (wrote) {
+            master.flush();
+            lastSentNanos = HostClock.nowNanos();
+        }
+        counterNow = po.counter();
+        violationsNow = observedViolations + po.clock().violations();
+        holdNow = po.clock().hold();
+    }
+
+    @Override
+    public void onChannelClosed(Channel channel) {
+        if (channel != master) {
+            return;
+        }
+        boolean wasJoined = joined;
+        master = null;
+        joined = false;
+        po.masterLost();
+        if (wasJoined) {
+            LOG.warn("event=master_lost master={} note=\"the counter runs on; reconnecting with backoff\"",
+                    masterAddress);
+        }
+        scheduleReconnect(wasJoined ? "connection closed" : "closed before joining");
+    }
+
+    @Override
+    public void describe(Map<String, Object> status, long hostNanos) {
+        // The steps due by now are taken first, as the timer would a moment later: after a stall of this loop the
+        // /status task can run before the overdue timer, and the counter read must be the clock's reading now.
+        execute(po.onTick(hostNanos));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("address", masterAddress.toString());
+        m.put("connected", master != null && master.isActive());
+        m.put("joined", joined);
+        m.put("joinedSeconds", joined ? (hostNanos - joinedHostNanos) / 1_000_000_000L : null);
+        m.put("connectAttempts", connects);
+        status.put("master", m);
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("object", "PO");
+        l.put("byzantine", po.behaviour().isByzantine() ? po.behaviour().optionName() : null);
+        LogicalJson.counter(l, po.clock(), observedViolations);
+        l.put("steps", po.steps());
+        l.put("stepsSkipped", po.stepsSkipped());
+        l.put("internalEvents", po.internalEvents());
+        l.put("reportsSent", po.reportsSent());
+        l.put("requestsSent", po.requestsSent());
+        l.put("unsent", po.unsent());
+        l.put("offsetsApplied", po.offsetsApplied());
+        l.put("staleOffsets", po.staleOffsets());
+        l.put("keepalives", keepalives);
+        l.put("lastOffset", po.offsetsApplied() == 0 ? null : po.lastOffset());
+        l.put("lastOffsetRoundId", po.offsetsApplied() == 0 ? null : po.lastOffsetRoundId());
+        l.put("lastOffsetAgeMillis", po.offsetsApplied() == 0 ? null
+                : (hostNanos - po.lastOffsetNanos()) / 1_000_000L);
+        l.put("stepNanos", config.stepNanos());
+        l.put("pInternal", config.pInternal());
+        l.put("pReport", config.pReport());
+        l.put("pRequest", config.pRequest());
+        l.put("seed", seed);
+        status.put("logical", l);
+    }
+}
