@@ -37,11 +37,17 @@ final class ContainerCluster implements AutoCloseable {
         this.image = image;
     }
 
-    /** LAB and KMC, MIT, TAPMI, SOLS with offsets of seconds and drifts up to 100 ppm, 500 ms rounds. */
+    /** Every node of the factory: id, network alias. */
+    private static final Map<Integer, String> ALIASES = Map.of(5, "lab", 1, "kmc", 2, "mit", 3, "tapmi", 4, "sols");
+
+    /**
+     * LAB and KMC, MIT, TAPMI, SOLS with offsets of seconds and drifts up to 100 ppm, 500 ms rounds (on every node:
+     * any of them may be elected master), every node with all the others as --peers (heartbeats and Bully
+     * elections with the default cluster settings), as in docker-compose.yml.
+     */
     static ContainerCluster factory() throws IOException, InterruptedException {
         ContainerCluster c = new ContainerCluster(ContainerImage.name());
-        String peers = "1@kmc:7700,2@mit:7700,3@tapmi:7700,4@sols:7700";
-        c.add("LAB", "master", "--id", "5", "--sim-offset", "300ms", "--sim-drift-ppm", "15", "--peers", peers,
+        c.add("LAB", "master", "--id", "5", "--sim-offset", "300ms", "--sim-drift-ppm", "15", "--peers", peersOf(5),
                 "--interval", "500ms", "--read-timeout", "3s");
         c.line("KMC", 1, "2.5s", "40");
         c.line("MIT", 2, "-1.7s", "-35");
@@ -52,7 +58,18 @@ final class ContainerCluster implements AutoCloseable {
 
     private void line(String name, int id, String offset, String driftPpm) {
         add(name, "slave", "--id", Integer.toString(id), "--master", "lab:7700", "--sim-offset", offset,
-                "--sim-drift-ppm", driftPpm, "--read-timeout", "3s", "--peers", "5@lab:7700");
+                "--sim-drift-ppm", driftPpm, "--read-timeout", "3s", "--peers", peersOf(id), "--interval", "500ms");
+    }
+
+    /** Every node but {@code id}, as ID@ALIAS:7700. */
+    private static String peersOf(int id) {
+        List<String> peers = new ArrayList<>();
+        for (int other = 1; other <= 5; other++) {
+            if (other != id) {
+                peers.add(other + "@" + ALIASES.get(other) + ":7700");
+            }
+        }
+        return String.join(",", peers);
     }
 
     private void add(String name, String role, String... args) {
@@ -107,6 +124,17 @@ final class ContainerCluster implements AutoCloseable {
         return AdminHttp.spreadNanos(adminPorts());
     }
 
+    /** The spread over the given nodes only (e.g. the lines while the master is stopped or paused). */
+    long spreadNanos(List<String> names) {
+        return AdminHttp.spreadNanos(names.stream().map(this::adminPort).toList());
+    }
+
+    /** The node's /status, or null when it does not answer (stopped, paused, not published). */
+    com.fasterxml.jackson.databind.JsonNode statusOrNull(String name) {
+        int port = adminPort(name);
+        return port < 0 ? null : AdminHttp.statusOrNull(port);
+    }
+
     List<Integer> memberIds() {
         List<Integer> ids = new ArrayList<>();
         var status = AdminHttp.statusOrNull(adminPort("LAB"));
@@ -135,6 +163,25 @@ final class ContainerCluster implements AutoCloseable {
         docker.startContainerCmd(nodes.get(name).getContainerId()).exec();
     }
 
+    /** docker pause: the cgroup freezer stops every process; its connections stay open and silent. */
+    void pause(String name) {
+        docker.pauseContainerCmd(nodes.get(name).getContainerId()).exec();
+    }
+
+    void unpause(String name) {
+        docker.unpauseContainerCmd(nodes.get(name).getContainerId()).exec();
+    }
+
+    boolean paused(String name) {
+        return Boolean.TRUE.equals(docker.inspectContainerCmd(nodes.get(name).getContainerId()).exec().getState()
+                .getPaused());
+    }
+
+    /** Everything the container wrote to stdout and stderr so far, from docker itself (this run only). */
+    String logs(String name) {
+        return nodes.get(name).getLogs();
+    }
+
     boolean running(String name) {
         return Boolean.TRUE.equals(docker.inspectContainerCmd(nodes.get(name).getContainerId()).exec().getState()
                 .getRunning());
@@ -153,8 +200,15 @@ final class ContainerCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        for (GenericContainer<?> c : nodes.values()) {
-            c.stop();
+        for (Map.Entry<String, GenericContainer<?>> e : nodes.entrySet()) {
+            try {
+                if (e.getValue().getContainerId() != null && paused(e.getKey())) {
+                    unpause(e.getKey()); // a paused container cannot be killed
+                }
+            } catch (RuntimeException ignored) {
+                // Gone already: stop() below copes.
+            }
+            e.getValue().stop();
         }
         network.close();
     }
