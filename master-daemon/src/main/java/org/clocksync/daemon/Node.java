@@ -270,6 +270,7 @@ public final class Node implements AutoCloseable {
         double drift = context.discipline.estimatedDriftPpm();
         clock.put("estimatedDriftPpm", Double.isNaN(drift) ? null : drift);
         clock.put("driftSamples", context.discipline.samples());
+        clock.put("driftUpdatesSkipped", context.discipline.skippedUpdates());
         clock.put("lastCorrectionNanos", context.lastAdjustNanos());
         clock.put("lastCorrectionAgeMillis", context.lastAdjustHostNanos() == 0 ? null
                 : (hostNanos - context.lastAdjustHostNanos()) / 1_000_000L);

@@ -1,5 +1,7 @@
 package org.clocksync.core.clock;
 
+import java.util.OptionalDouble;
+
 /**
  * Applies the corrections an algorithm decides to a service clock, and learns the hardware clock's drift from them:
  * each correction tells exactly where the cluster's time is, so the raw offset of the hardware clock from it is
@@ -7,7 +9,11 @@ package org.clocksync.core.clock;
  */
 public final class ClockDiscipline {
     private final ServiceClock clock;
+    /** A drift estimate less certain than this (standard error of the slope) does not steer the frequency. */
+    public static final double MAX_UPDATE_SKEW_PPM = 20.0;
+
     private final DriftEstimator estimator = new DriftEstimator();
+    private long skippedUpdates;
 
     public ClockDiscipline(ServiceClock clock) {
         this.clock = clock;
@@ -30,8 +36,16 @@ public final class ClockDiscipline {
         long rawOffsetNanos = -(clock.correctionNanos(hostNanos) + correctionNanos);
         ClockAdjustment done = clock.adjust(correctionNanos, hostNanos);
         estimator.add(hardwareNanos, rawOffsetNanos);
-        estimator.driftPpm().ifPresent(drift -> clock.setFrequencyPpm(
-                Math.max(-ClockLimits.MAX_DRIFT_PPM, Math.min(ClockLimits.MAX_DRIFT_PPM, -drift)), hostNanos));
+        OptionalDouble drift = estimator.driftPpm();
+        OptionalDouble skew = estimator.skewPpm();
+        // As chrony's maxupdateskew: a slope from few or noisy samples (a loaded machine, a new master) can be off by
+        // hundreds of ppm, and steering by it makes things worse than holding the frequency in force.
+        if (drift.isPresent() && skew.isPresent() && skew.getAsDouble() <= MAX_UPDATE_SKEW_PPM) {
+            clock.setFrequencyPpm(Math.max(-ClockLimits.MAX_DRIFT_PPM,
+                    Math.min(ClockLimits.MAX_DRIFT_PPM, -drift.getAsDouble())), hostNanos);
+        } else if (drift.isPresent()) {
+            skippedUpdates++;
+        }
         return done;
     }
 
@@ -47,6 +61,11 @@ public final class ClockDiscipline {
     /** The uncertainty of {@link #estimatedDriftPpm()} (standard error of the slope), in ppm; NaN without one. */
     public double skewPpm() {
         return estimator.skewPpm().orElse(Double.NaN);
+    }
+
+    /** Estimates not applied because their skew was over {@link #MAX_UPDATE_SKEW_PPM}. */
+    public long skippedUpdates() {
+        return skippedUpdates;
     }
 
     public int samples() {

@@ -61,4 +61,23 @@ class ClockDisciplineTest {
         long offsetASecondLater = clock.offsetFromHostNanos(settled + S);
         assertThat(Math.abs(offsetASecondLater - offsetThen)).as("drift over one second, ns").isLessThan(5 * US);
     }
+
+    @Test
+    void aNoisyEstimateDoesNotSteerTheFrequency() {
+        Random random = new Random(5);
+        // 2 ms of measurement noise every half second: six samples give a slope off by hundreds of ppm, its skew
+        // says so, and the frequency in force (none yet) is held.
+        SimulatedHardwareClock hardware = new SimulatedHardwareClock(0, 40.0, T0);
+        ClockDiscipline discipline = new ClockDiscipline(new ServiceClock(hardware, ServiceClockConfig.defaults()));
+        ServiceClock clock = discipline.clock();
+        long host = T0;
+        for (int round = 0; round < 8; round++) {
+            long measured = clock.offsetFromHostNanos(host) + (long) (random.nextGaussian() * 1_500 * US);
+            discipline.apply(-measured, host);
+            host += S / 2;
+        }
+        assertThat(discipline.skewPpm()).isGreaterThan(ClockDiscipline.MAX_UPDATE_SKEW_PPM);
+        assertThat(clock.frequencyPpm()).isZero();
+        assertThat(discipline.skippedUpdates()).isPositive();
+    }
 }
