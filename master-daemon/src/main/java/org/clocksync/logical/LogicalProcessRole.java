@@ -1,13 +1,7 @@
 package org.clocksync.logical;
 
 import io.micrometer.core.instrument.Counter;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,16 +11,15 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.core.Action;
 import org.clocksync.core.Send;
-import org.clocksync.core.berkeley.ReconnectBackoff;
 import org.clocksync.core.logical.LogicalConfig;
 import org.clocksync.core.logical.ProcessObject;
 import org.clocksync.daemon.DurationParser;
 import org.clocksync.daemon.HostClock;
 import org.clocksync.daemon.HostPort;
+import org.clocksync.daemon.MasterLink;
 import org.clocksync.daemon.Node;
 import org.clocksync.daemon.NodeContext;
 import org.clocksync.daemon.ProtocolChannels;
-import org.clocksync.daemon.RateLimitedLog;
 import org.clocksync.daemon.Role;
 import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Frame;
@@ -42,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogicalProcessRole implements Role {
     private static final Logger LOG = LoggerFactory.getLogger(LogicalProcessRole.class);
-    private static final long CONNECT_TIMEOUT_MILLIS = 2_000;
     /** Silence after which a joined PO sends a keepalive (well inside every read timeout). */
     private static final long KEEPALIVE_NANOS = 1_000_000_000L;
 
@@ -52,26 +44,16 @@ public final class LogicalProcessRole implements Role {
     private final LogicalConfig config;
     private final ProcessObject po;
     private final long seed;
-    private final ReconnectBackoff backoff = ReconnectBackoff.defaults();
-    private final SplittableRandom jitter = new SplittableRandom();
-    private final RateLimitedLog unreachableLog = new RateLimitedLog(LOG, 10_000_000_000L);
-    private final Bootstrap bootstrap;
     private final Counter offsetsApplied;
-    private Channel master;
+    private final MasterLink link;
     private boolean joined;
-    private boolean stopped;
-    private int failedAttempts;
-    private long helloRequestId;
-    private long nextHelloId = 1;
     private int coordinatorId;
     private long joinedHostNanos;
-    private long connects;
     private long observedViolations;
     private long lastTimestamp;
     private long lastSentNanos;
     private long keepalives;
     private ScheduledFuture<?> ticker;
-    private ScheduledFuture<?> reconnect;
     /** Read by the metrics gauges on the scrape thread. */
     private volatile long counterNow;
     private volatile long violationsNow;
@@ -100,17 +82,7 @@ public final class LogicalProcessRole implements Role {
                 "Logical timestamps not above the previous one (must stay 0)", () -> violationsNow);
         metrics.gauge("clocksync.logical.hold.steps", "Steps this process object still holds its counter for",
                 () -> holdNow);
-        this.bootstrap = new Bootstrap()
-                .group(ctx.loop)
-                .channel(NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MILLIS)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ProtocolChannels.configure(ch, node, null, node.options().helloTimeoutNanos);
-                    }
-                });
+        this.link = new MasterLink(node, masterAddress, LOG);
     }
 
     @Override
@@ -132,26 +104,21 @@ public final class LogicalProcessRole implements Role {
                         + " seed={} master={}", ctx.selfId(), DurationParser.format(config.stepNanos()),
                 config.pInternal(), config.pReport(), config.pRequest(), po.behaviour().optionName(), seed,
                 masterAddress);
-        connect();
+        link.start();
     }
 
     @Override
     public void stop() {
-        stopped = true;
         if (ticker != null) {
             ticker.cancel(false);
         }
-        if (reconnect != null) {
-            reconnect.cancel(false);
-        }
-        if (master != null) {
-            master.close();
-        }
+        link.stop();
     }
 
     private void tick() {
         long now = HostClock.nowNanos();
         execute(po.onTick(now));
+        Channel master = link.channel();
         if (joined && master != null && now - lastSentNanos > KEEPALIVE_NANOS) {
             // A held counter takes no steps, so sends nothing; a transport keepalive (no event of the logical
             // process) keeps the master object's read timeout from closing the connection meanwhile.
@@ -160,51 +127,16 @@ public final class LogicalProcessRole implements Role {
         }
     }
 
-    private void connect() {
-        if (stopped) {
-            return;
-        }
-        connects++;
-        if (connects > 1) {
-            node.metrics().masterReconnects.increment();
-        }
-        ChannelFuture f = bootstrap.connect(masterAddress.toSocketAddress());
-        f.addListener(done -> {
-            if (stopped) {
-                f.channel().close();
-                return;
-            }
-            if (!done.isSuccess()) {
-                scheduleReconnect("connect failed: " + done.cause().getMessage());
-                return;
-            }
-            master = f.channel();
-            helloRequestId = nextHelloId++;
-            ctx.send(master, new Message.Hello(helloRequestId, ctx.name()));
-        });
-    }
-
-    private void scheduleReconnect(String why) {
-        if (stopped) {
-            return;
-        }
-        long delayMillis = backoff.delayMillis(failedAttempts, jitter.nextDouble());
-        failedAttempts = Math.min(failedAttempts + 1, 30);
-        unreachableLog.warn("event=master_unreachable master={} why=\"{}\" retryInMillis={}", masterAddress, why,
-                delayMillis);
-        reconnect = ctx.loop.schedule(this::connect, delayMillis, TimeUnit.MILLISECONDS);
-    }
-
     @Override
     public void onFrame(Channel channel, Frame frame, long hostNanos) {
-        if (channel != master) {
+        if (channel != link.channel()) {
             onPeerFrame(channel, frame, hostNanos);
             return;
         }
         Message message = frame.message();
-        if (message instanceof Message.Welcome welcome && welcome.requestId() == helloRequestId && !joined) {
+        if (message instanceof Message.Welcome welcome && link.answersHello(welcome) && !joined) {
             joined = true;
-            failedAttempts = 0;
+            link.joined();
             coordinatorId = welcome.coordinatorId();
             joinedHostNanos = hostNanos;
             lastSentNanos = hostNanos;
@@ -251,6 +183,7 @@ public final class LogicalProcessRole implements Role {
 
     private void execute(List<Action> actions) {
         boolean wrote = false;
+        Channel master = link.channel();
         for (Action action : actions) {
             if (action instanceof Send send && master != null && joined) {
                 ctx.write(master, send.message());
@@ -268,18 +201,17 @@ public final class LogicalProcessRole implements Role {
 
     @Override
     public void onChannelClosed(Channel channel) {
-        if (channel != master) {
+        if (channel != link.channel()) {
             return;
         }
         boolean wasJoined = joined;
-        master = null;
         joined = false;
         po.masterLost();
         if (wasJoined) {
             LOG.warn("event=master_lost master={} note=\"the counter runs on; reconnecting with backoff\"",
                     masterAddress);
         }
-        scheduleReconnect(wasJoined ? "connection closed" : "closed before joining");
+        link.lost(wasJoined ? "connection closed" : "closed before joining");
     }
 
     @Override
@@ -289,10 +221,10 @@ public final class LogicalProcessRole implements Role {
         execute(po.onTick(hostNanos));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("address", masterAddress.toString());
-        m.put("connected", master != null && master.isActive());
+        m.put("connected", link.channel() != null && link.channel().isActive());
         m.put("joined", joined);
         m.put("joinedSeconds", joined ? (hostNanos - joinedHostNanos) / 1_000_000_000L : null);
-        m.put("connectAttempts", connects);
+        m.put("connectAttempts", link.connectAttempts());
         status.put("master", m);
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("object", "PO");

@@ -1,28 +1,18 @@
 package org.clocksync.slave;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.clocksync.core.Action;
 import org.clocksync.core.AdjustClock;
-import org.clocksync.core.RoundCompleted;
 import org.clocksync.core.Send;
-import org.clocksync.core.berkeley.ReconnectBackoff;
 import org.clocksync.core.berkeley.BerkeleyFollower;
 import org.clocksync.core.ntp.PollSpacing;
 import org.clocksync.daemon.HostPort;
+import org.clocksync.daemon.MasterLink;
 import org.clocksync.daemon.Node;
 import org.clocksync.daemon.NodeContext;
 import org.clocksync.daemon.ProtocolChannels;
@@ -41,31 +31,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class SlaveRole implements Role, NtpUpstream {
     private static final Logger LOG = LoggerFactory.getLogger(SlaveRole.class);
-    private static final long CONNECT_TIMEOUT_MILLIS = 2_000;
 
     private final Node node;
     private final NodeContext ctx;
     private final HostPort masterAddress;
+    private final MasterLink link;
     private final BerkeleyFollower follower;
     /** The round trip to the master, from the spacing of its polls; the NTP server's root delay. */
     private final PollSpacing pollSpacing = new PollSpacing();
-    private final ReconnectBackoff backoff = ReconnectBackoff.defaults();
-    private final SplittableRandom jitter = new SplittableRandom();
-    private final RateLimitedLog unreachableLog = new RateLimitedLog(LOG, 10_000_000_000L);
     private final RateLimitedLog rejectedLog = new RateLimitedLog(LOG, 5_000_000_000L);
-    private final Bootstrap bootstrap;
-    private Channel master;
     private boolean joined;
-    private boolean stopped;
-    private int failedAttempts;
-    private long helloRequestId;
-    private long nextRequestId = 1;
     private int coordinatorId;
     private long joinedHostNanos;
     private long correctionsApplied;
     private long lastRoundId;
-    private long connects;
-    private ScheduledFuture<?> reconnect;
 
     /** Follows the configured master ({@code --master}). */
     public SlaveRole(Node node) {
@@ -78,17 +57,7 @@ public final class SlaveRole implements Role, NtpUpstream {
         this.ctx = node.context();
         this.masterAddress = java.util.Objects.requireNonNull(masterAddress, "masterAddress");
         this.follower = new BerkeleyFollower(ctx.clock);
-        this.bootstrap = new Bootstrap()
-                .group(ctx.loop)
-                .channel(NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MILLIS)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ProtocolChannels.configure(ch, node, null, node.options().helloTimeoutNanos);
-                    }
-                });
+        this.link = new MasterLink(node, this.masterAddress, LOG);
     }
 
     @Override
@@ -103,66 +72,24 @@ public final class SlaveRole implements Role, NtpUpstream {
 
     @Override
     public void start() {
-        connect();
+        link.start();
     }
 
     @Override
     public void stop() {
-        stopped = true;
-        if (reconnect != null) {
-            reconnect.cancel(false);
-        }
-        if (master != null) {
-            master.close();
-        }
-    }
-
-    private void connect() {
-        if (stopped) {
-            return;
-        }
-        connects++;
-        if (connects > 1) {
-            node.metrics().masterReconnects.increment();
-        }
-        ChannelFuture f = bootstrap.connect(masterAddress.toSocketAddress());
-        f.addListener(done -> {
-            if (stopped) {
-                // The node changed role while this connect was in flight: the new role must not inherit it.
-                f.channel().close();
-                return;
-            }
-            if (!done.isSuccess()) {
-                scheduleReconnect("connect failed: " + done.cause().getMessage());
-                return;
-            }
-            master = f.channel();
-            helloRequestId = nextRequestId++;
-            ctx.send(master, new Message.Hello(helloRequestId, ctx.name()));
-        });
-    }
-
-    private void scheduleReconnect(String why) {
-        if (stopped) {
-            return;
-        }
-        long delayMillis = backoff.delayMillis(failedAttempts, jitter.nextDouble());
-        failedAttempts = Math.min(failedAttempts + 1, 30);
-        unreachableLog.warn("event=master_unreachable master={} why=\"{}\" retryInMillis={}", masterAddress, why,
-                delayMillis);
-        reconnect = ctx.loop.schedule(this::connect, delayMillis, TimeUnit.MILLISECONDS);
+        link.stop();
     }
 
     @Override
     public void onFrame(Channel channel, Frame frame, long hostNanos) {
-        if (channel != master) {
+        if (channel != link.channel()) {
             onPeerFrame(channel, frame, hostNanos);
             return;
         }
         Message message = frame.message();
-        if (message instanceof Message.Welcome welcome && welcome.requestId() == helloRequestId && !joined) {
+        if (message instanceof Message.Welcome welcome && link.answersHello(welcome) && !joined) {
             joined = true;
-            failedAttempts = 0;
+            link.joined();
             coordinatorId = welcome.coordinatorId();
             joinedHostNanos = hostNanos;
             if (welcome.roundIntervalMillis() > 0) {
@@ -214,8 +141,8 @@ public final class SlaveRole implements Role, NtpUpstream {
     private void execute(List<Action> actions, long hostNanos) {
         for (Action action : actions) {
             if (action instanceof Send send) {
-                if (master != null) {
-                    ctx.send(master, send.message());
+                if (link.channel() != null) {
+                    ctx.send(link.channel(), send.message());
                 }
             } else if (action instanceof AdjustClock adjust) {
                 ctx.adjust(adjust, hostNanos);
@@ -227,17 +154,16 @@ public final class SlaveRole implements Role, NtpUpstream {
 
     @Override
     public void onChannelClosed(Channel channel) {
-        if (channel != master) {
+        if (channel != link.channel()) {
             return;
         }
         boolean wasJoined = joined;
-        master = null;
         joined = false;
         follower.reset();
         if (wasJoined) {
             LOG.warn("event=master_lost master={} note=\"reconnecting with backoff\"", masterAddress);
         }
-        scheduleReconnect(wasJoined ? "connection closed" : "closed before joining");
+        link.lost(wasJoined ? "connection closed" : "closed before joining");
     }
 
     @Override
@@ -261,7 +187,7 @@ public final class SlaveRole implements Role, NtpUpstream {
 
     @Override
     public InetAddress upstreamAddress() {
-        Channel m = master;
+        Channel m = link.channel();
         return m != null && m.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
     }
 
@@ -269,10 +195,10 @@ public final class SlaveRole implements Role, NtpUpstream {
     public void describe(Map<String, Object> status, long hostNanos) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("address", masterAddress.toString());
-        m.put("connected", master != null && master.isActive());
+        m.put("connected", link.channel() != null && link.channel().isActive());
         m.put("joined", joined);
         m.put("joinedSeconds", joined ? (hostNanos - joinedHostNanos) / 1_000_000_000L : null);
-        m.put("connectAttempts", connects);
+        m.put("connectAttempts", link.connectAttempts());
         m.put("correctionsApplied", correctionsApplied);
         m.put("rejectedCorrections", follower.rejectedAdjusts());
         status.put("master", m);
