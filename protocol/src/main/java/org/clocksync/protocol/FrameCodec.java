@@ -7,6 +7,7 @@ import static org.clocksync.protocol.ProtocolLimits.MAX_FRAME_BYTES;
 import static org.clocksync.protocol.ProtocolLimits.VERSION;
 
 import io.netty.buffer.ByteBuf;
+import org.clocksync.protocol.auth.FrameAuth;
 
 /** The wire format as pure functions over ByteBufs, so it can be tested and reused without a Netty channel (layout: PROTOCOL.md). */
 public final class FrameCodec {
@@ -14,46 +15,81 @@ public final class FrameCodec {
     static final int MAGIC_AT = 0;
     static final int VERSION_AT = 2;
     static final int TYPE_AT = 3;
-    static final int FLAGS_AT = 4;
+    public static final int FLAGS_AT = 4;
     static final int SENDER_AT = 5;
     static final int EPOCH_AT = 9;
     static final int LAMPORT_AT = 17;
-    /** Flag bit 1: a vector timestamp follows the payload (PROTOCOL.md, section 1). */
+    /** Flag bit 0: key id, sequence and HMAC-SHA256 tag follow the payload (PROTOCOL.md, section 1.2). */
+    public static final int FLAG_AUTH = 0x01;
+    /** Flag bit 1: a vector timestamp follows the payload (PROTOCOL.md, section 1.1). */
     public static final int FLAG_VECTOR = 0x02;
+    private static final int KNOWN_FLAGS = FLAG_AUTH | FLAG_VECTOR;
 
     private FrameCodec() {
     }
 
-    /** Appends the whole frame, length prefix included, to {@code out}. */
+    /** Appends the whole frame, length prefix included, to {@code out}, unsigned. */
     public static void encode(Frame frame, ByteBuf out) {
-        int start = out.writerIndex();
-        out.writeInt(0);
-        writeBody(frame, FieldSink.of(out));
-        int bodyBytes = out.writerIndex() - start - LENGTH_FIELD_BYTES;
-        if (bodyBytes > MAX_FRAME_BYTES) {
-            out.writerIndex(start);
-            throw new IllegalArgumentException(frame.type() + " frame is " + bodyBytes + " bytes, the limit is " + MAX_FRAME_BYTES);
-        }
-        out.setInt(start, bodyBytes);
+        encode(frame, out, null);
     }
 
-    /** Bytes {@link #encode} writes for {@code frame}, length prefix included. */
+    /** Appends the whole frame, length prefix included, to {@code out}; signed when {@code auth} is not null. */
+    public static void encode(Frame frame, ByteBuf out, FrameAuth auth) {
+        int start = out.writerIndex();
+        out.writeInt(0);
+        writeBody(frame, FieldSink.of(out), auth != null ? FLAG_AUTH : 0);
+        int bodyBytes = out.writerIndex() - start - LENGTH_FIELD_BYTES;
+        int trailerBytes = auth != null ? FrameAuth.TRAILER_BYTES : 0;
+        if (bodyBytes + trailerBytes > MAX_FRAME_BYTES) {
+            out.writerIndex(start);
+            throw new IllegalArgumentException(frame.type() + " frame is " + (bodyBytes + trailerBytes)
+                    + " bytes, the limit is " + MAX_FRAME_BYTES);
+        }
+        out.setInt(start, bodyBytes);
+        if (auth != null) {
+            auth.sign(out, start);
+        }
+    }
+
+    /** Bytes {@link #encode} writes for {@code frame}, length prefix included, unsigned. */
     public static int encodedLength(Frame frame) {
+        return encodedLength(frame, false);
+    }
+
+    /** Bytes {@link #encode} writes for {@code frame}, length prefix included, with the trailer when {@code signed}. */
+    public static int encodedLength(Frame frame, boolean signed) {
         FieldWidths widths = new FieldWidths();
-        writeBody(frame, widths);
-        return LENGTH_FIELD_BYTES + widths.totalBytes();
+        writeBody(frame, widths, 0);
+        return LENGTH_FIELD_BYTES + widths.totalBytes() + (signed ? FrameAuth.TRAILER_BYTES : 0);
     }
 
     /**
      * Decodes one frame from {@code body}, which holds exactly the bytes after the length prefix; on success the body
      * is fully read, on rejection its reader index is unspecified. A payload shorter than its type needs is
      * {@link RejectReason#BAD_PAYLOAD} (the frame arrived whole, so the sender encoded it wrongly), never TRUNCATED.
+     * A signed frame's trailer (flag bit 0) is skipped, not checked: callers that hold a key check it first with
+     * {@link FrameAuth#verify}.
      */
     public static Frame decodeBody(ByteBuf body) throws FrameRejectedException {
         int bodyBytes = body.readableBytes();
         checkLength(bodyBytes, MAX_FRAME_BYTES);
         int at = body.readerIndex();
         checkHeader(body, at, bodyBytes);
+        if ((body.getUnsignedByte(at + FLAGS_AT) & FLAG_AUTH) != 0) {
+            if (bodyBytes < HEADER_BYTES + FrameAuth.TRAILER_BYTES) {
+                throw new FrameRejectedException(RejectReason.BAD_HEADER, "a signed frame (flag 0x01) of " + bodyBytes
+                        + " bytes cannot hold the header and the " + FrameAuth.TRAILER_BYTES + "-byte trailer");
+            }
+            Frame frame = decodeUnsignedPart(body.slice(at, bodyBytes - FrameAuth.TRAILER_BYTES));
+            body.skipBytes(bodyBytes);
+            return frame;
+        }
+        return decodeUnsignedPart(body);
+    }
+
+    /** Decodes header, payload and vector, which fill {@code body} exactly. */
+    private static Frame decodeUnsignedPart(ByteBuf body) throws FrameRejectedException {
+        int at = body.readerIndex();
         MessageType type = MessageType.fromCode(body.getUnsignedByte(at + TYPE_AT));
         int senderId = body.getInt(at + SENDER_AT);
         long epoch = body.getLong(at + EPOCH_AT);
@@ -70,11 +106,11 @@ public final class FrameCodec {
         }
     }
 
-    static void writeBody(Frame frame, FieldSink out) {
+    static void writeBody(Frame frame, FieldSink out, int extraFlags) {
         out.u16(MAGIC);
         out.u8(VERSION);
         out.u8(frame.type().code());
-        out.u8(frame.hasVector() ? FLAG_VECTOR : 0);
+        out.u8((frame.hasVector() ? FLAG_VECTOR : 0) | extraFlags);
         out.i32(frame.senderId());
         out.i64(frame.epoch());
         out.i64(frame.lamport());
@@ -132,10 +168,10 @@ public final class FrameCodec {
             }
         }
         if (availableBytes > FLAGS_AT) {
-            int unsupported = buf.getUnsignedByte(index + FLAGS_AT) & ~FLAG_VECTOR;
+            int unsupported = buf.getUnsignedByte(index + FLAGS_AT) & ~KNOWN_FLAGS;
             if (unsupported != 0) {
                 throw new FrameRejectedException(RejectReason.BAD_HEADER, String.format(
-                        "flag bits 0x%02x not supported (bit 0, the HMAC-SHA256 tag, is reserved for cluster authentication)", unsupported));
+                        "flag bits 0x%02x not supported (only 0x01, signed, and 0x02, vector timestamp, are defined)", unsupported));
             }
         }
         if (availableBytes >= EPOCH_AT) {

@@ -9,32 +9,50 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
+import org.clocksync.protocol.auth.FrameAuth;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns inbound bytes into {@link Frame}s and drops a peer at its first malformed byte: it counts the rejection once,
- * logs one line, closes the channel and ignores everything that peer sends afterwards. One instance per channel.
+ * logs one line, closes the channel and ignores everything that peer sends afterwards. With a key ({@link FrameAuth})
+ * it also checks every frame's tag and sequence: a frame that is unsigned, wrongly signed or replayed is dropped and
+ * counted, and the connection is closed at the {@value #MAX_AUTH_FAILURES}th such frame. One instance per channel.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
 
+    /** Unauthenticated frames a connection may send before it is closed; one could be a peer mid key rotation. */
+    public static final int MAX_AUTH_FAILURES = 3;
+
     private final int maxFrameBytes;
     private final RejectionCounter counter;
+    private final FrameAuth auth;
     private boolean rejected;
+    private int authFailures;
+    /** The sequence of the last signed frame taken on this connection; each must be higher. */
+    private long lastSequence = Long.MIN_VALUE;
 
     public FrameDecoder(RejectionCounter counter) {
         this(MAX_FRAME_BYTES, counter);
     }
 
-    /** {@code maxFrameBytes} bounds the length prefix; it must lie in [{@value ProtocolLimits#HEADER_BYTES}, {@value ProtocolLimits#MAX_FRAME_BYTES}]. */
     public FrameDecoder(int maxFrameBytes, RejectionCounter counter) {
+        this(maxFrameBytes, counter, null);
+    }
+
+    /**
+     * {@code maxFrameBytes} bounds the length prefix; it must lie in [{@value ProtocolLimits#HEADER_BYTES},
+     * {@value ProtocolLimits#MAX_FRAME_BYTES}]. {@code auth} is null when the node has no key.
+     */
+    public FrameDecoder(int maxFrameBytes, RejectionCounter counter, FrameAuth auth) {
         if (maxFrameBytes < HEADER_BYTES || maxFrameBytes > MAX_FRAME_BYTES) {
             throw new IllegalArgumentException("maxFrameBytes must be in [" + HEADER_BYTES + ", " + MAX_FRAME_BYTES + "], got " + maxFrameBytes);
         }
         this.maxFrameBytes = maxFrameBytes;
         this.counter = Objects.requireNonNull(counter, "counter");
+        this.auth = auth;
     }
 
     @Override
@@ -64,11 +82,62 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             if (availableBytes < lengthBytes) {
                 return;
             }
+            int frameBytes = LENGTH_FIELD_BYTES + (int) lengthBytes;
+            boolean signed = (in.getUnsignedByte(start + LENGTH_FIELD_BYTES + FrameCodec.FLAGS_AT) & FrameCodec.FLAG_AUTH) != 0;
+            RejectReason unauthenticated = null;
+            if (signed && auth == null) {
+                throw new FrameRejectedException(RejectReason.UNEXPECTED_TAG,
+                        "the frame is signed (flag 0x01) but this node has no --key-file");
+            } else if (auth != null && !signed) {
+                unauthenticated = RejectReason.MISSING_TAG;
+            } else if (auth != null && lengthBytes >= HEADER_BYTES + FrameAuth.TRAILER_BYTES) {
+                unauthenticated = auth.verify(in, start, frameBytes);
+            }
+            if (unauthenticated != null) {
+                in.skipBytes(frameBytes);
+                dropUnauthenticated(ctx, in, unauthenticated, "");
+                return;
+            }
             Frame frame = FrameCodec.decodeBody(in.slice(start + LENGTH_FIELD_BYTES, (int) lengthBytes));
-            in.skipBytes(LENGTH_FIELD_BYTES + (int) lengthBytes);
+            in.skipBytes(frameBytes);
+            if (auth != null && !freshOnThisConnection(ctx, in, frame, FrameAuth.sequenceOf(in, start, frameBytes))) {
+                return;
+            }
             out.add(frame);
         } catch (FrameRejectedException e) {
             reject(ctx, in, e);
+        }
+    }
+
+    /**
+     * A signed frame must carry a higher sequence than the last one on its connection, and one its sender has not used
+     * on any connection (except for time requests from clients, which many clockctl runs send under one id and whose
+     * replay only earns the replayer a signed answer it cannot use).
+     */
+    private boolean freshOnThisConnection(ChannelHandlerContext ctx, ByteBuf in, Frame frame, long sequence) {
+        boolean fresh = sequence > lastSequence
+                && (frame.message() instanceof Message.CristianRequest || auth.fresh(frame.senderId(), sequence));
+        if (!fresh) {
+            dropUnauthenticated(ctx, in, RejectReason.REPLAYED, " sender=" + frame.senderId() + " type=" + frame.type()
+                    + " sequence=" + sequence);
+            return false;
+        }
+        lastSequence = sequence;
+        return true;
+    }
+
+    private void dropUnauthenticated(ChannelHandlerContext ctx, ByteBuf in, RejectReason reason, String detail) {
+        authFailures++;
+        counter.rejected(reason);
+        if (authFailures >= MAX_AUTH_FAILURES) {
+            rejected = true;
+            in.skipBytes(in.readableBytes());
+            LOG.warn("Closing connection from {}: {} frames failed authentication, the last ({}{}): {}",
+                    ctx.channel().remoteAddress(), authFailures, reason.metricLabel(), detail, reason.advice());
+            ctx.close();
+        } else if (authFailures == 1) {
+            LOG.warn("Dropped a frame from {} ({}{}): {}; the connection closes after {} such frames",
+                    ctx.channel().remoteAddress(), reason.metricLabel(), detail, reason.advice(), MAX_AUTH_FAILURES);
         }
     }
 

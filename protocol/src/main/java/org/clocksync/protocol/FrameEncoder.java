@@ -4,22 +4,32 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
+import org.clocksync.protocol.auth.FrameAuth;
 
-/** Writes outbound {@link Frame}s in the wire format; stateless, so one instance can serve every channel. */
+/** Writes outbound {@link Frame}s in the wire format, signed when a key is set; one instance can serve every channel. */
 @Sharable
 public final class FrameEncoder extends MessageToByteEncoder<Frame> {
+    private final FrameAuth auth;
+
+    /** An encoder of unsigned frames. */
     public FrameEncoder() {
+        this(null);
+    }
+
+    /** Signs every frame with {@code auth}'s newest key when it is not null. */
+    public FrameEncoder(FrameAuth auth) {
         super(Frame.class);
+        this.auth = auth;
     }
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Frame frame, ByteBuf out) {
-        FrameCodec.encode(frame, out);
+        FrameCodec.encode(frame, out, auth);
     }
 
     @Override
     protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Frame frame, boolean preferDirect) {
-        int bytes = FrameCodec.encodedLength(frame);
+        int bytes = FrameCodec.encodedLength(frame, auth != null);
         return preferDirect ? ctx.alloc().ioBuffer(bytes) : ctx.alloc().heapBuffer(bytes);
     }
 }

@@ -72,7 +72,7 @@ public final class ProtocolExamples {
      */
     public static String hex(Frame frame) {
         FieldWidths widths = new FieldWidths();
-        FrameCodec.writeBody(frame, widths);
+        FrameCodec.writeBody(frame, widths, 0);
         ByteBuf buf = Unpooled.buffer(FrameCodec.encodedLength(frame));
         try {
             FrameCodec.encode(frame, buf);

@@ -17,7 +17,17 @@ public enum RejectReason {
     /** A header field (length, flags, sender id, epoch, Lamport time) is out of range. */
     BAD_HEADER("the peer's encoder is broken or its configuration differs (authentication?); check its release and configuration"),
     /** The payload does not match the layout of its message type. */
-    BAD_PAYLOAD("the peer's encoder is broken or runs another release; check its release and logs");
+    BAD_PAYLOAD("the peer's encoder is broken or runs another release; check its release and logs"),
+    /** This node has a key, the frame is not signed (dropped; the connection closes after a few). */
+    MISSING_TAG("the peer runs without --key-file; give every node the same key file, or none"),
+    /** The frame is signed but this node has no key (the connection closes). */
+    UNEXPECTED_TAG("the peer signs its frames; give this node the cluster's --key-file too"),
+    /** The frame is signed with a key id this node does not hold (dropped). */
+    UNKNOWN_KEY("the peer signs with a key this node lacks; add new keys as 'accept' everywhere before anyone signs with them (SECURITY.md)"),
+    /** The HMAC tag is wrong: another key, or the bytes were changed on the way (dropped). */
+    BAD_TAG("the peer holds a different key with the same id, or something on the path altered the frame; compare key files"),
+    /** A signed frame whose sequence its sender already used, or used too long ago: a replay (dropped). */
+    REPLAYED("someone sent a recorded frame again, or a frame arrived far behind its sender's later ones; check who connects");
 
     private final String advice;
 
@@ -28,6 +38,11 @@ public enum RejectReason {
     /** The label used for this reason in metrics, e.g. {@code bad_magic}. */
     public String metricLabel() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the frame is dropped and the connection kept (up to a few times), rather than the connection closed. */
+    public boolean dropsFrameOnly() {
+        return this == MISSING_TAG || this == UNKNOWN_KEY || this == BAD_TAG || this == REPLAYED;
     }
 
     /** One sentence telling an operator what to look at. */
