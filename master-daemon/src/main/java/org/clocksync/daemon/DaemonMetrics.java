@@ -33,6 +33,8 @@ public final class DaemonMetrics implements RejectionCounter {
 
     public final Counter framesReceived;
     public final Counter framesSent;
+    /** Frames not written because the connection's queue was full (--max-outbound-bytes). */
+    public final Counter framesDroppedOutbound;
     public final Counter connectionsAccepted;
     public final Counter rounds;
     public final Counter membersExcluded;
@@ -62,11 +64,16 @@ public final class DaemonMetrics implements RejectionCounter {
         registry.config().commonTags("node", nodeName);
         for (RejectReason r : RejectReason.values()) {
             framesRejected.put(r, Counter.builder("clocksync.frames.rejected")
-                    .description("Frames rejected by the decoder, by reason; each closes its connection")
+                    .description("Frames refused by the decoder, by reason: malformed ones close their connection;"
+                            + " unsigned, wrongly signed and replayed ones are dropped (the connection closes at the"
+                            + " third)")
                     .tag("reason", r.metricLabel()).register(registry));
         }
         framesReceived = Counter.builder("clocksync.frames.received").description("Frames decoded").register(registry);
         framesSent = Counter.builder("clocksync.frames.sent").description("Frames written").register(registry);
+        framesDroppedOutbound = Counter.builder("clocksync.frames.dropped.outbound")
+                .description("Frames not sent because the peer stopped reading and its queue reached"
+                        + " --max-outbound-bytes").register(registry);
         connectionsAccepted = Counter.builder("clocksync.connections.accepted")
                 .description("Protocol connections accepted").register(registry);
         Gauge.builder("clocksync.connections.open", openConnections, AtomicLong::get)
@@ -115,6 +122,17 @@ public final class DaemonMetrics implements RejectionCounter {
 
     public long rejectedCount(RejectReason reason) {
         return (long) framesRejected.get(reason).count();
+    }
+
+    /** Refused frames by reason label, only the reasons seen so far, for /status. */
+    public Map<String, Long> rejectedCounts() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        framesRejected.forEach((reason, counter) -> {
+            if (counter.count() > 0) {
+                counts.put(reason.metricLabel(), (long) counter.count());
+            }
+        });
+        return counts;
     }
 
     /** Counts a connection the daemon closed on purpose; {@code why} is one of a few fixed words. */

@@ -110,8 +110,34 @@ public final class DaemonOptions {
     public double simDriftPpm;
 
     @Option(names = "--key-file", paramLabel = "PATH",
-            description = "Cluster key for frame authentication. Not yet supported in this version.")
+            description = "Cluster key file: every frame is signed (HMAC-SHA256) and checked; unsigned, wrongly signed"
+                    + " and replayed frames are dropped and counted. Lines 'ID HEX' (or 'ID HEX accept' for a key only"
+                    + " taken, not used to sign; the highest signing id signs); one bare HEX line is key 1. The file"
+                    + " must not be readable by group or others (chmod 600); it is reread when it changes. Make a key"
+                    + " with 'openssl rand -hex 32'. See SECURITY.md.")
     public Path keyFile;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "TLS with mutual authentication on every protocol connection: this node's certificate"
+                    + " (needs --tls-key and --tls-ca). Off unless given.")
+    public Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS: the PKCS#8 private key of --tls-cert.")
+    public Path tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "PEM",
+            description = "TLS: the CA certificate(s) a peer's certificate must be signed by.")
+    public Path tlsCa;
+
+    @Option(names = "--max-frame-bytes", paramLabel = "N",
+            description = "Largest protocol frame accepted (length prefix value, 66..16384); a larger one closes the"
+                    + " connection. Default: ${DEFAULT-VALUE}.")
+    public int maxFrameBytes = org.clocksync.protocol.ProtocolLimits.MAX_FRAME_BYTES;
+
+    @Option(names = "--max-outbound-bytes", paramLabel = "N",
+            description = "Bytes queued for one connection that does not read (a slow or stuck peer); frames for it"
+                    + " are dropped and counted above this (4096..16777216). Default: ${DEFAULT-VALUE}.")
+    public int maxOutboundBytes = 256 * 1024;
 
     @Option(names = "--election", paramLabel = "bully|ring",
             description = "Election algorithm when the master is suspected (needs --peers): bully (the highest live id"
@@ -325,9 +351,24 @@ public final class DaemonOptions {
         if (upstream != null && upstream.port() == 0) {
             return "--upstream needs the server's port, e.g. " + upstream.host() + ":123";
         }
-        if (keyFile != null) {
-            return "--key-file is not yet supported in this version; refusing to run unauthenticated when a key"
-                    + " was asked for";
+        int tlsFiles = (tlsCert != null ? 1 : 0) + (tlsKey != null ? 1 : 0) + (tlsCa != null ? 1 : 0);
+        if (tlsFiles != 0 && tlsFiles != 3) {
+            return "TLS needs all of --tls-cert, --tls-key and --tls-ca (mutual authentication), got " + tlsFiles
+                    + " of them";
+        }
+        for (Path p : new Path[] {keyFile, tlsCert, tlsKey, tlsCa}) {
+            if (p != null && !java.nio.file.Files.isReadable(p)) {
+                return "cannot read " + p + (java.nio.file.Files.exists(p) ? " (permissions?)" : " (no such file)");
+            }
+        }
+        int minFrame = org.clocksync.protocol.ProtocolLimits.HEADER_BYTES
+                + org.clocksync.protocol.auth.FrameAuth.TRAILER_BYTES;
+        if (maxFrameBytes < minFrame || maxFrameBytes > org.clocksync.protocol.ProtocolLimits.MAX_FRAME_BYTES) {
+            return "--max-frame-bytes must be between " + minFrame + " and "
+                    + org.clocksync.protocol.ProtocolLimits.MAX_FRAME_BYTES + ", got " + maxFrameBytes;
+        }
+        if (maxOutboundBytes < 4096 || maxOutboundBytes > 16 * 1024 * 1024) {
+            return "--max-outbound-bytes must be between 4096 and 16777216, got " + maxOutboundBytes;
         }
         if (id > Epochs.MAX_NODE_ID) {
             return "--id must be at most " + Epochs.MAX_NODE_ID + " (epochs name their master's id), got " + id;

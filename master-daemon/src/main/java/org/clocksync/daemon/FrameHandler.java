@@ -4,7 +4,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
+import org.clocksync.protocol.AuthenticationFailed;
+import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Frame;
+import org.clocksync.protocol.Message;
+import org.clocksync.protocol.RejectReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +30,18 @@ final class FrameHandler extends SimpleChannelInboundHandler<Frame> {
         node.context().received(frame);
         node.metrics().framesReceived.increment();
         node.onFrame(ctx.channel(), frame, hostNanos);
+    }
+
+    /** The first unsigned frame of a connection to a keyed node earns one signed ERROR saying why nothing answers. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof AuthenticationFailed failed && failed.reason() == RejectReason.MISSING_TAG) {
+            node.context().send(ctx.channel(), new Message.ErrorMessage(0, ErrorCode.BAD_REQUEST,
+                    "node " + node.options().id + " takes only frames signed with the cluster key; start the sender"
+                            + " with --key-file"));
+            return;
+        }
+        super.userEventTriggered(ctx, event);
     }
 
     @Override

@@ -52,7 +52,7 @@ public final class MasterLink {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ProtocolChannels.configure(ch, node, null, node.options().helloTimeoutNanos);
+                        ProtocolChannels.configureMasterLink(ch, node, address, node.options().helloTimeoutNanos);
                     }
                 });
     }

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    /** How often the key file is checked for a new version (a rotation step). */
+    static final long KEY_RELOAD_CHECK_SECONDS = 2;
 
     private final DaemonOptions options;
     private final EventLoopGroup protocolGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -38,6 +40,8 @@ public final class Node implements AutoCloseable {
     private final DaemonMetrics metrics;
     private final NodeContext context;
     private final ConnectionLimiter limiter;
+    /** The cluster key and TLS material: every protocol pipeline takes its codec and TLS handler from here. */
+    private final ProtocolSecurity security;
     private volatile Role role;
     /** Heartbeats, failure detection and elections; null when the node has no --peers. */
     private final ClusterAgent cluster;
@@ -51,6 +55,8 @@ public final class Node implements AutoCloseable {
         this.options = options;
         this.metrics = new DaemonMetrics(options.id, options.displayName());
         long startedHostNanos = HostClock.nowNanos();
+        // Sequences start at the host time in ns, so a restarted node signs above every number it used before.
+        this.security = ProtocolSecurity.from(options, startedHostNanos);
         SimulatedHardwareClock hardware = new SimulatedHardwareClock(
                 options.simOffsetNanos, options.simDriftPpm, startedHostNanos);
         ServiceClock serviceClock = new ServiceClock(hardware,
@@ -77,7 +83,7 @@ public final class Node implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ProtocolChannels.configure(ch, Node.this, limiter, options.helloTimeoutNanos);
+                        ProtocolChannels.configureInbound(ch, Node.this, limiter, options.helloTimeoutNanos);
                     }
                 });
         try {
@@ -104,6 +110,10 @@ public final class Node implements AutoCloseable {
             }
         }
         warmUp();
+        if (security.authenticated()) {
+            adminGroup.scheduleAtFixedRate(security::reloadKeysIfChanged, KEY_RELOAD_CHECK_SECONDS,
+                    KEY_RELOAD_CHECK_SECONDS, TimeUnit.SECONDS);
+        }
         if (options.upstream != null) {
             // After the warm-up, which keeps the protocol loop busy: samples stamped late would start it off wrong.
             try {
@@ -118,9 +128,12 @@ public final class Node implements AutoCloseable {
         if (cluster != null) {
             context.loop.execute(cluster::start);
         }
-        LOG.info("event=ready id={} name={} role={} listen={} admin={} ntp={} simOffset={} simDriftPpm={}",
+        LOG.info("event=ready id={} name={} role={} listen={} admin={} ntp={} keys={} tls={} simOffset={}"
+                        + " simDriftPpm={}",
                 options.id, options.displayName(), role.name(), boundListen(), boundAdmin(),
                 ntpServer == null ? "off" : ntpServer.boundAddress(),
+                security.authenticated() ? security.keyIds() : "none (frames are not authenticated)",
+                security.tls() ? "mutual" : "off",
                 DurationParser.format(options.simOffsetNanos), options.simDriftPpm);
         return this;
     }
@@ -226,6 +239,10 @@ public final class Node implements AutoCloseable {
         return protocolGroup;
     }
 
+    public ProtocolSecurity security() {
+        return security;
+    }
+
     public ConnectionLimiter limiter() {
         return limiter;
     }
@@ -281,6 +298,13 @@ public final class Node implements AutoCloseable {
         s.put("peers", options.peers.stream().map(p -> Map.of("id", p.id(), "address", p.address().toString()))
                 .toList());
         s.put("openConnections", limiter.openConnections());
+        Map<String, Object> sec = new LinkedHashMap<>();
+        sec.put("authenticated", security.authenticated());
+        sec.put("keyIds", security.keyIds());
+        sec.put("signingKeyId", security.authenticated() ? security.auth().keyRing().signingKey().id() : null);
+        sec.put("tls", security.tls());
+        sec.put("framesRejected", metrics.rejectedCounts());
+        s.put("security", sec);
         if (ntpServer != null) {
             s.put("ntp", ntpServer.describe(hostNanos));
         }

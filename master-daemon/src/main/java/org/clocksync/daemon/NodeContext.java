@@ -100,7 +100,7 @@ public final class NodeContext {
         }
         var event = t.send(message.type() + " to=" + address(to) + " " + message);
         Frame frame = new Frame(options.id, epoch, event.lamport(), message, t.vector().toWire());
-        if (FrameCodec.encodedLength(frame) > ProtocolLimits.LENGTH_FIELD_BYTES + ProtocolLimits.MAX_FRAME_BYTES) {
+        if (FrameCodec.encodedLength(frame, options.keyFile != null) > ProtocolLimits.LENGTH_FIELD_BYTES + ProtocolLimits.MAX_FRAME_BYTES) {
             frame = frame.withoutVector();
             traceVectorsDropped.increment();
         }
@@ -168,6 +168,11 @@ public final class NodeContext {
     }
 
     public void write(Channel channel, Message message) {
+        if (channel.isActive() && !channel.isWritable()) {
+            // The peer stopped reading: its queue reached --max-outbound-bytes; more would only grow memory.
+            metrics.framesDroppedOutbound.increment();
+            return;
+        }
         if (channel.isActive()) {
             channel.write(frame(message, channel.remoteAddress()), channel.voidPromise());
             metrics.framesSent.increment();

@@ -17,8 +17,6 @@ import org.clocksync.core.berkeley.BerkeleyCoordinator;
 import org.clocksync.core.berkeley.BerkeleyFollower;
 import org.clocksync.core.clock.SimulatedHardwareClock;
 import org.clocksync.protocol.Frame;
-import org.clocksync.protocol.FrameDecoder;
-import org.clocksync.protocol.FrameEncoder;
 import org.clocksync.protocol.Message;
 import org.clocksync.protocol.RejectionCounters;
 
@@ -47,8 +45,9 @@ final class Warmup {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new FrameDecoder(new RejectionCounters()), new FrameEncoder(),
-                                new Driver(selfId, exchanges, done));
+                        node.security().addTls(ch, true, new HostPort(target.getHostString(), target.getPort()));
+                        ch.pipeline().addLast(node.security().decoder(new RejectionCounters()),
+                                node.security().encoder(), new Driver(selfId, exchanges, done));
                     }
                 })
                 .connect(target).addListener(f -> {

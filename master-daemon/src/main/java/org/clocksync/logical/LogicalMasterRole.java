@@ -198,6 +198,16 @@ public final class LogicalMasterRole implements Role {
             return;
         }
         Member existing = members.get(id);
+        if (existing != null && node.security().authenticated()) {
+            // Only a key holder could sign this HELLO: it is the node restarted, and the old connection is a
+            // half-open leftover. Without a key anyone could claim the id, so the first connection is kept.
+            LOG.info("event=member_replaced id={} old={} new={} note=\"an authenticated HELLO for a connected id\"",
+                    id, existing.channel().remoteAddress(), channel.remoteAddress());
+            members.remove(id);
+            mo.removeMember(id);
+            existing.channel().close();
+            existing = null;
+        }
         if (existing != null) {
             refuse(channel, hello.requestId(), ErrorCode.BAD_REQUEST, "node " + id + " is already connected from "
                     + existing.channel().remoteAddress() + "; give every node a unique --id", "duplicate_id");

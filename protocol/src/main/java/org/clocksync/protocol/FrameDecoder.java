@@ -138,6 +138,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         } else if (authFailures == 1) {
             LOG.warn("Dropped a frame from {} ({}{}): {}; the connection closes after {} such frames",
                     ctx.channel().remoteAddress(), reason.metricLabel(), detail, reason.advice(), MAX_AUTH_FAILURES);
+            ctx.fireUserEventTriggered(new AuthenticationFailed(reason));
         }
     }
 

@@ -15,6 +15,8 @@ import org.clocksync.protocol.FrameCodec;
 import org.clocksync.protocol.FrameRejectedException;
 import org.clocksync.protocol.Message;
 import org.clocksync.protocol.ProtocolLimits;
+import org.clocksync.protocol.RejectReason;
+import org.clocksync.protocol.auth.FrameAuth;
 
 /** Takes Cristian readings from one server over the binary protocol: blocking, one connection, bounded waits. */
 final class CristianClient implements AutoCloseable {
@@ -23,13 +25,17 @@ final class CristianClient implements AutoCloseable {
     private static final int TIMEOUT_MILLIS = 2_000;
 
     private final HostPort server;
+    /** Signs requests and checks answers; null for daemons without a key. */
+    private final FrameAuth auth;
+    private long lastSequence = Long.MIN_VALUE;
     private final Socket socket = new Socket();
     private DataInputStream in;
     private OutputStream out;
     private long nextRequestId = 1;
 
-    CristianClient(HostPort server) {
+    CristianClient(HostPort server, FrameAuth auth) {
         this.server = server;
+        this.auth = auth;
     }
 
     CristianClient connect() throws IOException {
@@ -67,19 +73,49 @@ final class CristianClient implements AutoCloseable {
         if (length < ProtocolLimits.HEADER_BYTES || length > ProtocolLimits.MAX_FRAME_BYTES) {
             throw new IOException(server + " sent a frame length of " + length + ": is it a clocksync protocol port?");
         }
-        byte[] body = new byte[length];
-        in.readFully(body);
+        byte[] frame = new byte[ProtocolLimits.LENGTH_FIELD_BYTES + length];
+        in.readFully(frame, ProtocolLimits.LENGTH_FIELD_BYTES, length);
+        ByteBuf buf = Unpooled.wrappedBuffer(frame);
+        buf.setInt(0, length);
         try {
-            return FrameCodec.decodeBody(Unpooled.wrappedBuffer(body));
+            checkSignature(buf);
+            return FrameCodec.decodeBody(buf.slice(ProtocolLimits.LENGTH_FIELD_BYTES, length));
         } catch (FrameRejectedException e) {
             throw new IOException(server + " sent a bad frame: " + e.getMessage(), e);
         }
     }
 
-    private static byte[] encode(Frame frame) {
+    /** With a key, an answer must be signed with one of its keys and carry a sequence above the last one. */
+    private void checkSignature(ByteBuf frame) throws IOException {
+        boolean signed = (frame.getUnsignedByte(ProtocolLimits.LENGTH_FIELD_BYTES + FrameCodec.FLAGS_AT)
+                & FrameCodec.FLAG_AUTH) != 0;
+        if (auth == null) {
+            if (signed) {
+                throw new IOException(server + " signs its frames: give clockctl the cluster's --key-file");
+            }
+            return;
+        }
+        if (!signed || frame.readableBytes() < ProtocolLimits.LENGTH_FIELD_BYTES + ProtocolLimits.HEADER_BYTES
+                + FrameAuth.TRAILER_BYTES) {
+            throw new IOException(server + " answered unsigned: it runs without --key-file, or something on the path"
+                    + " answered for it");
+        }
+        RejectReason wrong = auth.verify(frame, 0, frame.readableBytes());
+        if (wrong != null) {
+            throw new IOException(server + " answered with a frame that fails authentication (" + wrong.metricLabel()
+                    + "): " + wrong.advice());
+        }
+        long sequence = FrameAuth.sequenceOf(frame, 0, frame.readableBytes());
+        if (sequence <= lastSequence) {
+            throw new IOException(server + " sent a replayed answer (sequence " + sequence + ")");
+        }
+        lastSequence = sequence;
+    }
+
+    private byte[] encode(Frame frame) {
         ByteBuf buf = Unpooled.buffer();
         try {
-            FrameCodec.encode(frame, buf);
+            FrameCodec.encode(frame, buf, auth);
             byte[] bytes = new byte[buf.readableBytes()];
             buf.readBytes(bytes);
             return bytes;

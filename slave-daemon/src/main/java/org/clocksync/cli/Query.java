@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.clocksync.core.cristian.CristianReading;
 import org.clocksync.daemon.DurationParser;
+import org.clocksync.daemon.HostClock;
 import org.clocksync.daemon.HostPort;
 import org.clocksync.daemon.OptionConverters.DurationNanosConverter;
 import picocli.CommandLine.Command;
@@ -55,8 +56,23 @@ final class Query implements Callable<Integer> {
     record Outcome(String server, CristianReading reading, String error) {
     }
 
+    @Option(names = "--key-file", paramLabel = "PATH",
+            description = "The cluster key file of keyed daemons (--key-file): requests are signed and answers checked.")
+    java.nio.file.Path keyFile;
+
+    private org.clocksync.protocol.auth.FrameAuth auth;
+
     @Override
     public Integer call() throws Exception {
+        if (keyFile != null) {
+            try {
+                auth = new org.clocksync.protocol.auth.FrameAuth(org.clocksync.protocol.auth.KeyFile.load(keyFile),
+                        HostClock.nowNanos());
+            } catch (org.clocksync.protocol.auth.KeyFileException e) {
+                System.err.println("clockctl query: " + e.getMessage());
+                return 2;
+            }
+        }
         if (servers.size() > 64 || samples < 1 || samples > 64 || minDelayNanos < 0) {
             System.err.println("clockctl query: at most 64 servers, --samples 1..64, --min-delay not negative");
             return 2;
@@ -110,7 +126,7 @@ final class Query implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return new Outcome(server, null, e.getMessage());
         }
-        try (CristianClient client = new CristianClient(address).connect()) {
+        try (CristianClient client = new CristianClient(address, auth).connect()) {
             List<CristianReading> readings = new ArrayList<>();
             for (int i = 0; i < samples; i++) {
                 readings.add(client.read(minDelayNanos));

@@ -37,6 +37,7 @@ import org.clocksync.daemon.PeerSpec;
 import org.clocksync.daemon.ProtocolChannels;
 import org.clocksync.daemon.RateLimitedLog;
 import org.clocksync.master.MasterRole;
+import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.Message;
 import org.clocksync.slave.SlaveRole;
@@ -163,6 +164,11 @@ public final class ClusterAgent {
             return !isClusterMessage(frame.message()) && !isSnapshotMessage(frame.message());
         }
         Message message = frame.message();
+        if ((message instanceof Message.Hello || message instanceof Message.Welcome)
+                && !peerAddresses.containsKey(frame.senderId())) {
+            refuseStranger(channel, frame);
+            return false;
+        }
         if (peerAddresses.containsKey(frame.senderId()) && (isClusterMessage(message) || isSnapshotMessage(message))) {
             // Markers pass before the epoch gate (a snapshot must finish across an election); every frame of the
             // peer links is offered for recording, since the channel state is what was in flight on those links.
@@ -214,6 +220,28 @@ public final class ClusterAgent {
         }
         execute(membership.onMessage(frame.senderId(), frame.epoch(), frame.message(), hostNanos), hostNanos);
         return false;
+    }
+
+    /**
+     * A node outside --peers introduced itself (HELLO), or the master this node dialled is one (WELCOME): with
+     * --peers the membership is fixed, so the connection ends with one clear error on each side.
+     */
+    private void refuseStranger(Channel channel, Frame frame) {
+        strangerFrames.increment();
+        node.metrics().connectionClosed("not_a_member");
+        if (frame.message() instanceof Message.Hello hello) {
+            staleLog.warn("event=connection_refused why=not_a_member id={} remote={} note=\"node {} is not in --peers;"
+                    + " add it to every node's --peers to let it join\"", frame.senderId(), channel.remoteAddress(),
+                    frame.senderId());
+            ctx.send(channel, new Message.ErrorMessage(hello.requestId(), ErrorCode.NOT_A_MEMBER, "node "
+                    + frame.senderId() + " is not in node " + ctx.selfId() + "'s --peers; add it to every node's"
+                    + " --peers"));
+        } else {
+            staleLog.warn("event=connection_refused why=not_a_member id={} remote={} note=\"the master there is node"
+                    + " {}, which is not in this node's --peers\"", frame.senderId(), channel.remoteAddress(),
+                    frame.senderId());
+        }
+        channel.close();
     }
 
     private static boolean isSnapshotMessage(Message m) {

@@ -35,6 +35,7 @@ final class PeerLinks {
     static final long MAX_RETRY_NANOS = 1_000_000_000L;
 
     private final NodeContext ctx;
+    private final Node node;
     private final Bootstrap bootstrap;
     private final Map<Integer, Link> links = new TreeMap<>();
     private final Counter dropped;
@@ -66,13 +67,17 @@ final class PeerLinks {
                 .group(ctx.loop)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MILLIS)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ProtocolChannels.configureOutboundLink(ch, node);
-                    }
-                });
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MILLIS);
+        this.node = node;
+    }
+
+    private ChannelInitializer<SocketChannel> initializer(HostPort address) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ProtocolChannels.configureOutboundLink(ch, node, address);
+            }
+        };
     }
 
     /** Sends now if the link is up, else holds the message while it connects; on the event loop only. */
@@ -110,7 +115,7 @@ final class PeerLinks {
             return;
         }
         link.connecting = true;
-        ChannelFuture f = bootstrap.connect(link.address.toSocketAddress());
+        ChannelFuture f = bootstrap.clone().handler(initializer(link.address)).connect(link.address.toSocketAddress());
         f.addListener(done -> {
             link.connecting = false;
             if (closed) {
