@@ -356,7 +356,10 @@ public final class BerkeleyCoordinator {
                         correctionNanos, average, frequencyPpm, extrapolationNanos));
             }
             sentNanos.put(memberId, correctionNanos);
-            actions.add(new Send(memberId, new Message.BerkeleyAdjust(nextRequestId++, finished.roundId(), correctionNanos)));
+            // The correction echoes a poll only this member answered, so a signed correction meant for one member and
+            // delivered to another (by someone on the path) is refused there (BerkeleyFollower.onAdjust).
+            actions.add(new Send(memberId, new Message.BerkeleyAdjust(burst.lastAnsweredRequestId(), finished.roundId(),
+                    correctionNanos)));
         }
         long ownCorrectionNanos = reference ? 0 : targetNanos;
         if (!reference) {

@@ -20,6 +20,8 @@ import org.clocksync.protocol.Message;
 public final class BerkeleyFollower {
     /** How many recent (coordinator, round) pairs are remembered; an adjust for an older round is rejected. */
     public static final int REMEMBERED_ROUNDS = 16;
+    /** Polls remembered per round: the largest burst. */
+    static final int MAX_POLLS_PER_ROUND = 16;
 
     private final LocalClock clock;
     /** Oldest first; at most {@link #REMEMBERED_ROUNDS} entries. */
@@ -29,7 +31,25 @@ public final class BerkeleyFollower {
     private static final class PolledRound {
         final int coordinatorId;
         final long roundId;
+        /** The ids of the polls answered in this round (a burst is at most 16); the correction must echo one. */
+        final long[] answeredRequestIds = new long[MAX_POLLS_PER_ROUND];
+        int answered;
         boolean adjusted;
+
+        void answered(long requestId) {
+            if (answered < answeredRequestIds.length) {
+                answeredRequestIds[answered++] = requestId;
+            }
+        }
+
+        boolean answered(Message.BerkeleyAdjust adjust) {
+            for (int i = 0; i < answered; i++) {
+                if (answeredRequestIds[i] == adjust.requestId()) {
+                    return true;
+                }
+            }
+            return false;
+        }
 
         PolledRound(int coordinatorId, long roundId) {
             this.coordinatorId = coordinatorId;
@@ -44,21 +64,28 @@ public final class BerkeleyFollower {
     /** Answers with this node's clock reading and remembers that {@code fromId} polled it in this round. */
     public List<Action> onPoll(int fromId, Message.BerkeleyPoll poll, long hostNanos) {
         Objects.requireNonNull(poll, "poll");
-        if (find(fromId, poll.roundId()) == null) {
+        PolledRound round = find(fromId, poll.roundId());
+        if (round == null) {
             if (polled.size() == REMEMBERED_ROUNDS) {
                 polled.removeFirst();
             }
-            polled.addLast(new PolledRound(fromId, poll.roundId()));
+            round = new PolledRound(fromId, poll.roundId());
+            polled.addLast(round);
         }
+        round.answered(poll.requestId());
         assert polled.size() <= REMEMBERED_ROUNDS;
         return List.of(new Send(fromId, new Message.BerkeleyReply(poll.requestId(), poll.roundId(), clock.readNanos(hostNanos))));
     }
 
-    /** Applies the correction once for a round {@code fromId} polled this node in; anything else is rejected and counted. */
+    /**
+     * Applies the correction once for a round {@code fromId} polled this node in, if it echoes the id of a poll this
+     * node answered in that round (so it was meant for this node); anything else is rejected and counted.
+     */
     public List<Action> onAdjust(int fromId, Message.BerkeleyAdjust adjust, long hostNanos) {
         Objects.requireNonNull(adjust, "adjust");
         PolledRound round = find(fromId, adjust.roundId());
-        if (round == null || round.adjusted || !ClockLimits.isValidCorrection(adjust.correctionNanos())) {
+        if (round == null || round.adjusted || !round.answered(adjust)
+                || !ClockLimits.isValidCorrection(adjust.correctionNanos())) {
             rejectedAdjusts++;
             return List.of();
         }
@@ -71,7 +98,7 @@ public final class BerkeleyFollower {
         polled.clear();
     }
 
-    /** Corrections dropped: replayed, unsolicited, for a forgotten round, or over the ten-year limit. */
+    /** Corrections dropped: replayed, unsolicited, meant for another member, for a forgotten round, or over the ten-year limit. */
     public long rejectedAdjusts() {
         return rejectedAdjusts;
     }

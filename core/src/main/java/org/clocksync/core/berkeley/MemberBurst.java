@@ -8,6 +8,8 @@ final class MemberBurst {
     private final int memberId;
     private int pollsSent;
     private long outstandingRequestId = NONE;
+    /** The id of the last poll this member answered: the round's correction echoes it (BerkeleyFollower). */
+    private long lastAnsweredRequestId = NONE;
     private long outstandingT1Nanos;
     private int samples;
     private long bestOffsetNanos;
@@ -41,6 +43,7 @@ final class MemberBurst {
     /** Marks the outstanding poll answered and returns its send time t1. */
     long answered() {
         assert outstandingRequestId != NONE;
+        lastAnsweredRequestId = outstandingRequestId;
         outstandingRequestId = NONE;
         return outstandingT1Nanos;
     }
@@ -57,6 +60,10 @@ final class MemberBurst {
             bestOffsetNanos = offsetNanos;
             bestAtNanos = atNanos;
         }
+    }
+
+    long lastAnsweredRequestId() {
+        return lastAnsweredRequestId;
     }
 
     void invalid(String reason) {

@@ -78,7 +78,8 @@ class BerkeleyCoordinatorTest {
         Message.BerkeleyAdjust adjust = adjust(finish, 2);
         assertThat(adjust.correctionNanos()).as("a member ahead is told to go back").isEqualTo(-2_500 * US);
         assertThat(adjust.roundId()).isEqualTo(1);
-        assertThat(adjust.requestId()).isNotIn(first.requestId(), second.requestId(), third.requestId());
+        assertThat(adjust.requestId()).as("echoes the member's last answered poll, binding the correction to it")
+                .isEqualTo(third.requestId());
         assertThat(finish).containsSubsequence(new AdjustClock(2_500 * US, "berkeley round 1", false), new RoundCompleted(report));
         assertThat(finish.get(finish.size() - 1)).isInstanceOf(RoundCompleted.class);
         assertThat(coordinator.roundsCompleted()).isEqualTo(1);

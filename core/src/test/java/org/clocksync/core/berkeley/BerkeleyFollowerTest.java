@@ -24,12 +24,12 @@ class BerkeleyFollowerTest {
     void appliesTheCorrectionForAPolledRoundOnce() {
         follower.onPoll(MASTER, new Message.BerkeleyPoll(11, 5), T0);
         follower.onPoll(MASTER, new Message.BerkeleyPoll(12, 5), T0 + 1);
-        Message.BerkeleyAdjust adjust = new Message.BerkeleyAdjust(13, 5, -42);
+        Message.BerkeleyAdjust adjust = new Message.BerkeleyAdjust(12, 5, -42);
         assertThat(follower.onAdjust(MASTER, adjust, T0 + 2))
                 .containsExactly(new AdjustClock(-42, "berkeley round 5 from node 1"));
 
         assertThat(follower.onAdjust(MASTER, adjust, T0 + 3)).as("replayed").isEmpty();
-        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(14, 5, -42), T0 + 3)).as("second for the round").isEmpty();
+        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(11, 5, -42), T0 + 3)).as("second for the round").isEmpty();
         assertThat(follower.rejectedAdjusts()).isEqualTo(2);
     }
 
@@ -37,9 +37,12 @@ class BerkeleyFollowerTest {
     void dropsAnUnsolicitedCorrection() {
         assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(1, 5, 1_000), T0)).isEmpty();
         follower.onPoll(MASTER, new Message.BerkeleyPoll(2, 6), T0);
-        assertThat(follower.onAdjust(3, new Message.BerkeleyAdjust(3, 6, 1_000), T0)).as("another node").isEmpty();
-        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(4, 7, 1_000), T0)).as("another round").isEmpty();
-        assertThat(follower.rejectedAdjusts()).isEqualTo(3);
+        assertThat(follower.onAdjust(3, new Message.BerkeleyAdjust(2, 6, 1_000), T0)).as("another node").isEmpty();
+        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(2, 7, 1_000), T0)).as("another round").isEmpty();
+        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(9, 6, 1_000), T0))
+                .as("a poll this node never answered: meant for another member").isEmpty();
+        assertThat(follower.rejectedAdjusts()).isEqualTo(4);
+        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(2, 6, 1_000), T0)).hasSize(1);
     }
 
     @Test
@@ -47,9 +50,9 @@ class BerkeleyFollowerTest {
         for (long round = 1; round <= 17; round++) {
             follower.onPoll(MASTER, new Message.BerkeleyPoll(round, round), T0);
         }
-        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(100, 1, 5), T0)).as("forgotten").isEmpty();
-        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(101, 2, 5), T0)).hasSize(1);
-        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(102, 17, 5), T0)).hasSize(1);
+        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(1, 1, 5), T0)).as("forgotten").isEmpty();
+        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(2, 2, 5), T0)).hasSize(1);
+        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(17, 17, 5), T0)).hasSize(1);
         assertThat(follower.rejectedAdjusts()).isEqualTo(1);
     }
 
@@ -57,14 +60,14 @@ class BerkeleyFollowerTest {
     void resetForgetsThePolledRounds() {
         follower.onPoll(MASTER, new Message.BerkeleyPoll(1, 1), T0);
         follower.reset();
-        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(2, 1, 5), T0)).isEmpty();
+        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(1, 1, 5), T0)).isEmpty();
         assertThat(follower.rejectedAdjusts()).isEqualTo(1);
     }
 
     @Test
     void dropsACorrectionBeyondTheLimit() {
         follower.onPoll(MASTER, new Message.BerkeleyPoll(1, 1), T0);
-        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(2, 1, Long.MIN_VALUE), T0)).isEmpty();
+        assertThat(follower.onAdjust(MASTER, new Message.BerkeleyAdjust(1, 1, Long.MIN_VALUE), T0)).isEmpty();
         assertThat(follower.rejectedAdjusts()).isEqualTo(1);
     }
 }
