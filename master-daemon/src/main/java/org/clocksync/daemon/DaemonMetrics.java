@@ -142,6 +142,12 @@ public final class DaemonMetrics implements RejectionCounter {
                 .register(registry)).increment();
     }
 
+    /** How many connections were closed for {@code why} so far (see {@link #connectionClosed}). */
+    public long connectionsClosed(String why) {
+        Counter c = connectionsClosed.get(why);
+        return c == null ? 0 : (long) c.count();
+    }
+
     public AtomicLong openConnections() {
         return openConnections;
     }

@@ -118,15 +118,20 @@ public final class DaemonOptions {
     public Path keyFile;
 
     @Option(names = "--tls-cert", paramLabel = "PEM",
-            description = "TLS with mutual authentication on every protocol connection: this node's certificate"
-                    + " (needs --tls-key and --tls-ca). Off unless given.")
+            description = "TLS with mutual authentication on every protocol connection (TLS 1.3 or 1.2): this node's"
+                    + " certificate, PEM, signed by --tls-ca; it serves as server and as client certificate. Needs"
+                    + " --tls-key and --tls-ca; host names are not checked, the CA's signature makes a member (see"
+                    + " docs/tls.md). Off unless given.")
     public Path tlsCert;
 
-    @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS: the PKCS#8 private key of --tls-cert.")
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "TLS: the private key of --tls-cert, PEM, PKCS#8"
+            + " ('BEGIN PRIVATE KEY', not encrypted); keep it chmod 600.")
     public Path tlsKey;
 
     @Option(names = "--tls-ca", paramLabel = "PEM",
-            description = "TLS: the CA certificate(s) a peer's certificate must be signed by.")
+            description = "TLS: the CA certificate(s), PEM, that a peer's certificate must be signed by; peers without"
+                    + " such a certificate, and plain connections, are refused and counted"
+                    + " (clocksync_connections_closed_total{why=\"tls_handshake\"}).")
     public Path tlsCa;
 
     @Option(names = "--max-frame-bytes", paramLabel = "N",

@@ -2,8 +2,12 @@ package org.clocksync.daemon;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import javax.net.ssl.SSLException;
 import org.clocksync.protocol.AuthenticationFailed;
 import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Frame;
@@ -17,6 +21,7 @@ final class FrameHandler extends SimpleChannelInboundHandler<Frame> {
     private static final Logger LOG = LoggerFactory.getLogger(FrameHandler.class);
     private static final RateLimitedLog TIMEOUT_LOG = new RateLimitedLog(LOG, 5_000_000_000L);
     private static final RateLimitedLog ERROR_LOG = new RateLimitedLog(LOG, 5_000_000_000L);
+    private static final RateLimitedLog TLS_LOG = new RateLimitedLog(LOG, 5_000_000_000L);
 
     private final Node node;
 
@@ -35,6 +40,12 @@ final class FrameHandler extends SimpleChannelInboundHandler<Frame> {
     /** The first unsigned frame of a connection to a keyed node earns one signed ERROR saying why nothing answers. */
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        // A connection closed before its handshake ended is counted by whoever closed it (limits, timeouts).
+        if (event instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()
+                && !(tls.cause() instanceof ClosedChannelException)) {
+            tlsFailed(ctx, tls.cause());
+            return;
+        }
         if (event instanceof AuthenticationFailed failed && failed.reason() == RejectReason.MISSING_TAG) {
             node.context().send(ctx.channel(), new Message.ErrorMessage(0, ErrorCode.BAD_REQUEST,
                     "node " + node.options().id + " takes only frames signed with the cluster key; start the sender"
@@ -56,6 +67,13 @@ final class FrameHandler extends SimpleChannelInboundHandler<Frame> {
             node.metrics().connectionClosed("read_timeout");
             TIMEOUT_LOG.warn("event=connection_closed why=read_timeout remote={}"
                     + " note=\"nothing (or only part of a frame) arrived in time\"", ctx.channel().remoteAddress());
+        } else if (sslCause(cause) != null) {
+            // A failed handshake was counted when SslHandler reported it; in TLS 1.3 a client learns that the
+            // server refused its certificate only after its side of the handshake is done, as an alert.
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            if (tls == null || tls.handshakeFuture().cause() == null) {
+                tlsFailed(ctx, sslCause(cause));
+            }
         } else if (cause instanceof IOException) {
             LOG.debug("event=connection_error remote={} error=\"{}\"", ctx.channel().remoteAddress(),
                     cause.getMessage());
@@ -65,5 +83,28 @@ final class FrameHandler extends SimpleChannelInboundHandler<Frame> {
                     ctx.channel().remoteAddress(), String.valueOf(cause), cause);
         }
         ctx.close();
+    }
+
+    /** A TLS handshake failed: wrong CA, no certificate, not TLS at all, or a refusal by the other side. */
+    private void tlsFailed(ChannelHandlerContext ctx, Throwable cause) {
+        node.metrics().connectionClosed("tls_handshake");
+        TLS_LOG.warn("event=connection_closed why=tls_handshake remote={} error=\"{}\" note=\"members need a"
+                + " certificate signed by the --tls-ca and must use TLS themselves\"", ctx.channel().remoteAddress(),
+                abbreviate(String.valueOf(cause.getMessage())));
+        ctx.close();
+    }
+
+    /** A plain client's bytes come back hex-dumped in the exception; a log line needs only their start. */
+    private static String abbreviate(String text) {
+        return text.length() <= 160 ? text : text.substring(0, 160) + "...";
+    }
+
+    private static SSLException sslCause(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SSLException ssl) {
+                return ssl;
+            }
+        }
+        return null;
     }
 }

@@ -303,6 +303,7 @@ public final class Node implements AutoCloseable {
         sec.put("keyIds", security.keyIds());
         sec.put("signingKeyId", security.authenticated() ? security.auth().keyRing().signingKey().id() : null);
         sec.put("tls", security.tls());
+        sec.put("tlsHandshakesFailed", metrics.connectionsClosed("tls_handshake"));
         sec.put("framesRejected", metrics.rejectedCounts());
         s.put("security", sec);
         if (ntpServer != null) {

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class ProtocolSecurity {
     private static final Logger LOG = LoggerFactory.getLogger(ProtocolSecurity.class);
     public static final String TLS_HANDLER = "tls";
+    /** The TLS versions every protocol connection may use. */
+    public static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
     private final Path keyFile;
     private final FrameAuth auth;
@@ -78,21 +80,34 @@ public final class ProtocolSecurity {
     }
 
     private static SslContext tls(DaemonOptions options, boolean server) {
+        return tls(options.tlsCert, options.tlsKey, options.tlsCa, server);
+    }
+
+    /**
+     * The client side of the cluster's mutual TLS from PEM files, as the daemons use it: presents {@code cert},
+     * trusts {@code ca}, checks no host name (JDK provider, so {@code clockctl} can take its SSLContext). Throws
+     * IllegalArgumentException with one line naming the files.
+     */
+    public static SslContext tlsClient(Path cert, Path key, Path ca) {
+        return tls(cert, key, ca, false);
+    }
+
+    private static SslContext tls(Path cert, Path key, Path ca, boolean server) {
         try {
             SslContextBuilder b = server
-                    ? SslContextBuilder.forServer(options.tlsCert.toFile(), options.tlsKey.toFile())
+                    ? SslContextBuilder.forServer(cert.toFile(), key.toFile())
                             .clientAuth(ClientAuth.REQUIRE)
-                    : SslContextBuilder.forClient().keyManager(options.tlsCert.toFile(), options.tlsKey.toFile())
+                    : SslContextBuilder.forClient().keyManager(cert.toFile(), key.toFile())
                             // Peers are named by id and address in --peers, not by host name: a certificate signed
                             // by the cluster's CA is what makes a member (SECURITY.md).
                             .endpointIdentificationAlgorithm(null);
-            return b.trustManager(options.tlsCa.toFile())
+            return b.trustManager(ca.toFile())
                     .sslProvider(SslProvider.JDK)
-                    .protocols("TLSv1.3", "TLSv1.2")
+                    .protocols(TLS_PROTOCOLS)
                     .build();
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot set up TLS from --tls-cert " + options.tlsCert + " --tls-key "
-                    + options.tlsKey + " --tls-ca " + options.tlsCa + ": " + rootMessage(e)
+            throw new IllegalArgumentException("cannot set up TLS from --tls-cert " + cert + " --tls-key " + key
+                    + " --tls-ca " + ca + ": " + rootMessage(e)
                     + " (PEM files: an X.509 certificate, its PKCS#8 private key, and the CA certificate)");
         }
     }
@@ -128,7 +143,10 @@ public final class ProtocolSecurity {
         return new FrameDecoder(maxFrameBytes, counter, auth);
     }
 
-    /** Adds the TLS handler in front of a new channel's pipeline when TLS is on; {@code remote} for clients. */
+    /**
+     * Adds the TLS handler at the end of a new channel's pipeline so far (so after the connection limiter, before
+     * the timeout and codec) when TLS is on; {@code remote} for clients.
+     */
     public void addTls(Channel channel, boolean client, HostPort remote) {
         if (tlsServer == null) {
             return;
@@ -136,7 +154,7 @@ public final class ProtocolSecurity {
         var handler = client
                 ? tlsClient.newHandler(channel.alloc(), remote.host(), remote.port())
                 : tlsServer.newHandler(channel.alloc());
-        channel.pipeline().addFirst(TLS_HANDLER, handler);
+        channel.pipeline().addLast(TLS_HANDLER, handler);
     }
 
     /** Key ids for /status and logs, e.g. "1,2(accept)"; never the secrets. Null without a key. */

@@ -3,13 +3,18 @@ package org.clocksync.cli;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.clocksync.core.cristian.CristianReading;
 import org.clocksync.daemon.HostClock;
 import org.clocksync.daemon.HostPort;
+import org.clocksync.daemon.ProtocolSecurity;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.FrameCodec;
 import org.clocksync.protocol.FrameRejectedException;
@@ -27,21 +32,34 @@ final class CristianClient implements AutoCloseable {
     private final HostPort server;
     /** Signs requests and checks answers; null for daemons without a key. */
     private final FrameAuth auth;
+    /** Wraps the connection in TLS; null for daemons without --tls-*. */
+    private final SSLSocketFactory tls;
     private long lastSequence = Long.MIN_VALUE;
-    private final Socket socket = new Socket();
+    private Socket socket = new Socket();
     private DataInputStream in;
     private OutputStream out;
     private long nextRequestId = 1;
 
-    CristianClient(HostPort server, FrameAuth auth) {
+    CristianClient(HostPort server, FrameAuth auth, SSLSocketFactory tls) {
         this.server = server;
         this.auth = auth;
+        this.tls = tls;
     }
 
     CristianClient connect() throws IOException {
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(TIMEOUT_MILLIS);
         socket.connect(new InetSocketAddress(server.host(), server.port()), TIMEOUT_MILLIS);
+        if (tls != null) {
+            SSLSocket ssl = (SSLSocket) tls.createSocket(socket, server.host(), server.port(), true);
+            SSLParameters p = ssl.getSSLParameters();
+            // As between the daemons: the cluster's CA makes a server genuine, not its host name.
+            p.setEndpointIdentificationAlgorithm(null);
+            p.setProtocols(ProtocolSecurity.TLS_PROTOCOLS);
+            ssl.setSSLParameters(p);
+            socket = ssl;
+            ssl.startHandshake();
+        }
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
         return this;
@@ -69,7 +87,14 @@ final class CristianClient implements AutoCloseable {
     }
 
     private Frame readFrame() throws IOException {
-        int length = in.readInt();
+        int length;
+        try {
+            length = in.readInt();
+        } catch (EOFException e) {
+            throw new IOException(server + " closed the connection without answering" + (tls == null
+                    ? " (does it run with --tls-*? then give clockctl --tls-cert, --tls-key and --tls-ca)"
+                    : " (did it refuse clockctl's certificate?)"), e);
+        }
         if (length < ProtocolLimits.HEADER_BYTES || length > ProtocolLimits.MAX_FRAME_BYTES) {
             throw new IOException(server + " sent a frame length of " + length + ": is it a clocksync protocol port?");
         }

@@ -60,7 +60,22 @@ final class Query implements Callable<Integer> {
             description = "The cluster key file of keyed daemons (--key-file): requests are signed and answers checked.")
     java.nio.file.Path keyFile;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM",
+            description = "For daemons run with --tls-*: the certificate clockctl presents (signed by the cluster's CA;"
+                    + " needs --tls-key and --tls-ca).")
+    java.nio.file.Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The PKCS#8 private key of --tls-cert.")
+    java.nio.file.Path tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "PEM",
+            description = "The cluster's CA certificate: a server must present a certificate it signed (no host name"
+                    + " check, as between the daemons).")
+    java.nio.file.Path tlsCa;
+
     private org.clocksync.protocol.auth.FrameAuth auth;
+    /** Wraps each connection in TLS; null without --tls-*. */
+    private javax.net.ssl.SSLSocketFactory tls;
 
     @Override
     public Integer call() throws Exception {
@@ -69,6 +84,21 @@ final class Query implements Callable<Integer> {
                 auth = new org.clocksync.protocol.auth.FrameAuth(org.clocksync.protocol.auth.KeyFile.load(keyFile),
                         HostClock.nowNanos());
             } catch (org.clocksync.protocol.auth.KeyFileException e) {
+                System.err.println("clockctl query: " + e.getMessage());
+                return 2;
+            }
+        }
+        int tlsFiles = (tlsCert != null ? 1 : 0) + (tlsKey != null ? 1 : 0) + (tlsCa != null ? 1 : 0);
+        if (tlsFiles != 0) {
+            if (tlsFiles != 3) {
+                System.err.println("clockctl query: TLS needs all of --tls-cert, --tls-key and --tls-ca, got "
+                        + tlsFiles + " of them");
+                return 2;
+            }
+            try {
+                tls = ((io.netty.handler.ssl.JdkSslContext) org.clocksync.daemon.ProtocolSecurity.tlsClient(tlsCert,
+                        tlsKey, tlsCa)).context().getSocketFactory();
+            } catch (IllegalArgumentException e) {
                 System.err.println("clockctl query: " + e.getMessage());
                 return 2;
             }
@@ -126,7 +156,7 @@ final class Query implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             return new Outcome(server, null, e.getMessage());
         }
-        try (CristianClient client = new CristianClient(address, auth).connect()) {
+        try (CristianClient client = new CristianClient(address, auth, tls).connect()) {
             List<CristianReading> readings = new ArrayList<>();
             for (int i = 0; i < samples; i++) {
                 readings.add(client.read(minDelayNanos));
