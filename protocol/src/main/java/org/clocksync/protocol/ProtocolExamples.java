@@ -24,6 +24,9 @@ import org.clocksync.protocol.Message.RingElection;
 import org.clocksync.protocol.Message.SnapshotMarker;
 import org.clocksync.protocol.Message.SnapshotState;
 import org.clocksync.protocol.Message.Welcome;
+import org.clocksync.protocol.auth.ClusterKey;
+import org.clocksync.protocol.auth.FrameAuth;
+import org.clocksync.protocol.auth.KeyRing;
 
 /** One fixed example frame per message type; PROTOCOL.md quotes their hex and a test keeps the document true to the code. */
 public final class ProtocolExamples {
@@ -32,7 +35,32 @@ public final class ProtocolExamples {
     private static final long LAMPORT = 42;
     private static final long CLOCK_NANOS = 1_700_000_000_123_456_789L;
 
+    /** The key id of the example cluster key (PROTOCOL.md section 1.2). */
+    public static final int EXAMPLE_KEY_ID = 1;
+    /** The sequence the first signed example carries: a node started at 2023-11-14T22:13:20Z, in ns since 1970. */
+    public static final long EXAMPLE_FIRST_SEQUENCE = 1_700_000_000_000_000_000L;
+
     private ProtocolExamples() {
+    }
+
+    /** The secret of the example cluster key: the 32 bytes 0x00, 0x01, ..., 0x1f. Public, so never for real use. */
+    public static byte[] exampleKeySecret() {
+        byte[] secret = new byte[ClusterKey.MIN_SECRET_BYTES];
+        for (int i = 0; i < secret.length; i++) {
+            secret[i] = (byte) i;
+        }
+        return secret;
+    }
+
+    /** A fresh FrameAuth holding only the example key (signing), whose first frame carries {@link #EXAMPLE_FIRST_SEQUENCE}. */
+    public static FrameAuth exampleAuth() {
+        return new FrameAuth(new KeyRing(List.of(new ClusterKey(EXAMPLE_KEY_ID, exampleKeySecret(), true))),
+                EXAMPLE_FIRST_SEQUENCE);
+    }
+
+    /** Frames PROTOCOL.md quotes signed (flag 0x01) with {@link #exampleAuth()}, each as the first frame of a fresh one. */
+    public static List<Frame> signed() {
+        return List.of(frame(new Hello(7, "node-3")));
     }
 
     /** One frame per {@link MessageType}, in code order, all sent by node 3 in epoch 2 at Lamport time 42. */
@@ -71,11 +99,24 @@ public final class ProtocolExamples {
      * version, type, flags, sender, epoch, Lamport, then each payload field; a string is its length then its bytes).
      */
     public static String hex(Frame frame) {
+        return hex(frame, null);
+    }
+
+    /**
+     * As {@link #hex(Frame)}, signed with {@code auth} when it is not null (which uses up one of its sequence numbers):
+     * the trailer follows as three more groups, key id, sequence and tag.
+     */
+    public static String hex(Frame frame, FrameAuth auth) {
         FieldWidths widths = new FieldWidths();
         FrameCodec.writeBody(frame, widths, 0);
-        ByteBuf buf = Unpooled.buffer(FrameCodec.encodedLength(frame));
+        if (auth != null) {
+            widths.u8(0);
+            widths.i64(0);
+            widths.bytes(new byte[FrameAuth.TAG_BYTES]);
+        }
+        ByteBuf buf = Unpooled.buffer(FrameCodec.encodedLength(frame, auth != null));
         try {
-            FrameCodec.encode(frame, buf);
+            FrameCodec.encode(frame, buf, auth);
             StringBuilder hex = new StringBuilder(ByteBufUtil.hexDump(buf, 0, ProtocolLimits.LENGTH_FIELD_BYTES));
             int at = ProtocolLimits.LENGTH_FIELD_BYTES;
             for (int widthBytes : widths.widthsBytes()) {
@@ -96,6 +137,15 @@ public final class ProtocolExamples {
             System.out.println();
             System.out.println("```");
             System.out.println(hex(frame));
+            System.out.println("```");
+            System.out.println();
+        }
+        for (Frame frame : signed()) {
+            System.out.println("**" + frame.type() + "** (" + frame.type().code() + ") `" + frame.message()
+                    + "` signed with key " + EXAMPLE_KEY_ID + " (bytes 0x00..0x1f), sequence " + EXAMPLE_FIRST_SEQUENCE);
+            System.out.println();
+            System.out.println("```");
+            System.out.println(hex(frame, exampleAuth()));
             System.out.println("```");
             System.out.println();
         }

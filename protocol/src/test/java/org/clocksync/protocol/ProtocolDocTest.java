@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.clocksync.protocol.auth.ClusterKey;
+import org.clocksync.protocol.auth.FrameAuth;
+import org.clocksync.protocol.auth.ReplayWindow;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +38,19 @@ class ProtocolDocTest {
     }
 
     @Test
+    void theSignedExampleAppearsInTheDocumentAndIsSigned() {
+        for (Frame frame : ProtocolExamples.signed()) {
+            String hex = ProtocolExamples.hex(frame, ProtocolExamples.exampleAuth());
+            assertThat(hex.split(" ")[4]).as("flags of the signed %s", frame.type()).isEqualTo("01");
+            assertThat(doc).as("signed hex of %s in PROTOCOL.md (regenerate with ProtocolExamples.main)", frame.type())
+                    .contains(hex);
+        }
+        assertThat(doc).contains("### 1.2 Authentication (flag `0x01`)")
+                .contains(String.valueOf(ProtocolExamples.EXAMPLE_FIRST_SEQUENCE))
+                .doesNotContain("Reserved: authentication");
+    }
+
+    @Test
     void everyMessageTypeAndRejectReasonIsDocumented() {
         for (MessageType type : MessageType.values()) {
             assertThat(doc).contains(type.name());
@@ -49,5 +65,12 @@ class ProtocolDocTest {
         assertThat(doc).contains(String.valueOf(ProtocolLimits.MAX_FRAME_BYTES), String.valueOf(ProtocolLimits.HEADER_BYTES),
                 String.valueOf(ProtocolLimits.MAX_NAME_BYTES), String.valueOf(ProtocolLimits.MAX_ERROR_TEXT_BYTES),
                 String.valueOf(ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES), String.valueOf(ProtocolLimits.MAX_IDS));
+        assertThat(doc).contains(FrameAuth.TRAILER_BYTES + "-byte trailer",
+                (ProtocolLimits.HEADER_BYTES + FrameAuth.TRAILER_BYTES) + " (" + ProtocolLimits.HEADER_BYTES + " + the "
+                        + FrameAuth.TRAILER_BYTES + "-byte trailer)",
+                "window of the " + ReplayWindow.WINDOW + " numbers", "tracks at most " + FrameAuth.MAX_SENDERS,
+                "At the " + FrameDecoder.MAX_AUTH_FAILURES + "rd dropped frame",
+                ClusterKey.MIN_SECRET_BYTES + " to " + ClusterKey.MAX_SECRET_BYTES + " bytes",
+                "ids are " + ClusterKey.MIN_ID + " to " + ClusterKey.MAX_ID);
     }
 }

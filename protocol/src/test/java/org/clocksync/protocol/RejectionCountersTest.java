@@ -53,9 +53,16 @@ class RejectionCountersTest {
     }
 
     @Test
+    void onlyTheAuthenticationFailuresDropTheFrameAndKeepTheConnection() {
+        assertThat(RejectReason.values()).filteredOn(RejectReason::dropsFrameOnly)
+                .containsExactly(RejectReason.MISSING_TAG, RejectReason.UNKNOWN_KEY, RejectReason.BAD_TAG, RejectReason.REPLAYED);
+    }
+
+    @Test
     void metricLabelsAreLowerCaseNames() {
         assertThat(RejectReason.BAD_MAGIC.metricLabel()).isEqualTo("bad_magic");
         assertThat(RejectReason.values()).extracting(RejectReason::metricLabel)
-                .containsExactly("truncated", "oversize", "bad_magic", "bad_version", "unknown_type", "bad_header", "bad_payload");
+                .containsExactly("truncated", "oversize", "bad_magic", "bad_version", "unknown_type", "bad_header", "bad_payload",
+                        "missing_tag", "unexpected_tag", "unknown_key", "bad_tag", "replayed");
     }
 }

@@ -175,8 +175,8 @@ class VectorFrameTest {
                         RejectReason.BAD_PAYLOAD, "2 trailing bytes after the vector timestamp"),
                 Arguments.of("vector without the flag", poll(0x00, Wire.payload((short) 1, 4, 1L)), RejectReason.BAD_PAYLOAD,
                         "the payload has 14 trailing bytes"),
-                Arguments.of("hmac bit with the vector", poll(0x03, Wire.payload((short) 1, 4, 1L)), RejectReason.BAD_HEADER,
-                        "flag bits 0x01 not supported"),
+                Arguments.of("undefined bit with the vector", poll(0x06, Wire.payload((short) 1, 4, 1L)), RejectReason.BAD_HEADER,
+                        "flag bits 0x04 not supported"),
                 Arguments.of("bit 2", poll(0x04, new byte[0]), RejectReason.BAD_HEADER, "flag bits 0x04 not supported"),
                 Arguments.of("every other bit", poll(0xFE, new byte[0]), RejectReason.BAD_HEADER, "flag bits 0xfc not supported"));
     }
