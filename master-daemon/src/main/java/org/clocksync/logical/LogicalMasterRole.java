@@ -21,6 +21,7 @@ import org.clocksync.core.logical.LogicalRound;
 import org.clocksync.core.logical.MasterObject;
 import org.clocksync.daemon.DurationParser;
 import org.clocksync.daemon.HostClock;
+import org.clocksync.daemon.LogText;
 import org.clocksync.daemon.Node;
 import org.clocksync.daemon.NodeContext;
 import org.clocksync.daemon.ProtocolChannels;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogicalMasterRole implements Role {
     private static final Logger LOG = LoggerFactory.getLogger(LogicalMasterRole.class);
+    private static final org.clocksync.daemon.RateLimitedLog REFUSED_LOG = new org.clocksync.daemon.RateLimitedLog(LOG,
+            5_000_000_000L);
     static final AttributeKey<Integer> MEMBER_ID = AttributeKey.valueOf("clocksync.logicalMemberId");
     /** A round is logged at INFO at most this often (there are dozens a second); every one at DEBUG. */
     private static final long ROUND_LOG_PERIOD_NANOS = 5_000_000_000L;
@@ -173,7 +176,8 @@ public final class LogicalMasterRole implements Role {
         } else if (message instanceof Message.Heartbeat) {
             LOG.trace("event=keepalive from={} note=\"a held process object\"", memberId);
         } else if (message instanceof Message.ErrorMessage error) {
-            LOG.warn("event=member_error id={} code={} text=\"{}\"", memberId, error.code(), error.text());
+            REFUSED_LOG.warn("event=member_error id={} code={} text=\"{}\"", memberId, error.code(),
+                    LogText.of(error.text()));
         } else {
             LOG.debug("event=ignored type={} from={} note=\"the logical master object handles only logical"
                     + " reports and requests\"", frame.type(), memberId);
@@ -224,14 +228,14 @@ public final class LogicalMasterRole implements Role {
         ProtocolChannels.setReadTimeout(channel, node.options().readTimeoutNanos);
         // WELCOME's interval field carries the step period, so a PO can tell when its --logical-step differs.
         ctx.send(channel, new Message.Welcome(hello.requestId(), ctx.selfId(), config.stepNanos() / 1_000_000L));
-        LOG.info("event=member_joined id={} name={} remote={} members={}", id, hello.name(),
+        LOG.info("event=member_joined id={} name={} remote={} members={}", id, LogText.of(hello.name()),
                 channel.remoteAddress(), members.size());
     }
 
     private void refuse(Channel channel, long requestId, ErrorCode code, String text, String why) {
         protocolViolations++;
         node.metrics().connectionClosed(why);
-        LOG.warn("event=connection_refused why={} remote={} text=\"{}\"", why, channel.remoteAddress(), text);
+        REFUSED_LOG.warn("event=connection_refused why={} remote={} text=\"{}\"", why, channel.remoteAddress(), text);
         ctx.send(channel, new Message.ErrorMessage(requestId, code, text));
         channel.close();
     }

@@ -17,6 +17,7 @@ import org.clocksync.daemon.DurationParser;
 import org.clocksync.daemon.HostClock;
 import org.clocksync.daemon.HostPort;
 import org.clocksync.daemon.MasterLink;
+import org.clocksync.daemon.LogText;
 import org.clocksync.daemon.Node;
 import org.clocksync.daemon.NodeContext;
 import org.clocksync.daemon.ProtocolChannels;
@@ -152,7 +153,7 @@ public final class LogicalProcessRole implements Role {
             node.coordinatorKnown(coordinatorId);
         } else if (message instanceof Message.ErrorMessage error) {
             LOG.warn("event=master_refused master={} code={} text=\"{}\"", masterAddress, error.code(),
-                    error.text());
+                    LogText.of(error.text()));
             channel.close();
         } else if (!joined) {
             LOG.debug("event=ignored type={} note=\"not joined yet\"", frame.type());

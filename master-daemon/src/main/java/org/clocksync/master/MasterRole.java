@@ -20,6 +20,7 @@ import org.clocksync.core.berkeley.MemberResult;
 import org.clocksync.core.berkeley.RoundReport;
 import org.clocksync.daemon.DurationParser;
 import org.clocksync.daemon.HostClock;
+import org.clocksync.daemon.LogText;
 import org.clocksync.daemon.Node;
 import org.clocksync.daemon.NodeContext;
 import org.clocksync.daemon.ProtocolChannels;
@@ -164,7 +165,7 @@ public final class MasterRole implements Role {
         if (message instanceof Message.BerkeleyReply reply) {
             execute(coordinator.onReply(memberId, reply, hostNanos), hostNanos);
         } else if (message instanceof Message.ErrorMessage error) {
-            MEMBER_ERROR_LOG.warn("event=member_error id={} code={} text=\"{}\"", memberId, error.code(), error.text());
+            MEMBER_ERROR_LOG.warn("event=member_error id={} code={} text=\"{}\"", memberId, error.code(), LogText.of(error.text()));
         } else {
             LOG.debug("event=ignored type={} from={}", frame.type(), memberId);
         }
@@ -216,7 +217,7 @@ public final class MasterRole implements Role {
         ProtocolChannels.setReadTimeout(channel,
                 Math.max(node.options().readTimeoutNanos, 3 * node.options().intervalNanos));
         ctx.send(channel, new Message.Welcome(hello.requestId(), ctx.selfId(), intervalMillis));
-        LOG.info("event=member_joined id={} name={} remote={} members={}", id, hello.name(),
+        LOG.info("event=member_joined id={} name={} remote={} members={}", id, LogText.of(hello.name()),
                 channel.remoteAddress(), members.size());
     }
 

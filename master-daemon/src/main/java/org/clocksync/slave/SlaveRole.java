@@ -13,6 +13,7 @@ import org.clocksync.core.berkeley.BerkeleyFollower;
 import org.clocksync.core.ntp.PollSpacing;
 import org.clocksync.daemon.HostPort;
 import org.clocksync.daemon.MasterLink;
+import org.clocksync.daemon.LogText;
 import org.clocksync.daemon.Node;
 import org.clocksync.daemon.NodeContext;
 import org.clocksync.daemon.ProtocolChannels;
@@ -103,7 +104,7 @@ public final class SlaveRole implements Role, NtpUpstream {
             node.coordinatorKnown(coordinatorId);
         } else if (message instanceof Message.ErrorMessage error) {
             LOG.warn("event=master_refused master={} code={} text=\"{}\"", masterAddress, error.code(),
-                    error.text());
+                    LogText.of(error.text()));
             channel.close();
         } else if (!joined) {
             LOG.debug("event=ignored type={} note=\"not joined yet\"", frame.type());

@@ -18,12 +18,12 @@ import org.slf4j.LoggerFactory;
  * Turns inbound bytes into {@link Frame}s and drops a peer at its first malformed byte: it counts the rejection once,
  * logs one line, closes the channel and ignores everything that peer sends afterwards. With a key ({@link FrameAuth})
  * it also checks every frame's tag and sequence: a frame that is unsigned, wrongly signed or replayed is dropped and
- * counted, and the connection is closed at the {@value #MAX_AUTH_FAILURES}th such frame. One instance per channel.
+ * counted, and the connection is closed at the {@value #MAX_AUTH_FAILURES}th such frame in a row. One instance per channel.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
 
-    /** Unauthenticated frames a connection may send before it is closed; one could be a peer mid key rotation. */
+    /** Unauthenticated frames in a row after which a connection is closed; one could be a peer mid key rotation. */
     public static final int MAX_AUTH_FAILURES = 3;
 
     private final int maxFrameBytes;
@@ -123,6 +123,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return false;
         }
         lastSequence = sequence;
+        // The limit is on failures in a row: a long-lived link must not close over three stray drops in a week.
+        authFailures = 0;
         return true;
     }
 

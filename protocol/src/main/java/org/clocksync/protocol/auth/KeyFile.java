@@ -89,8 +89,11 @@ public final class KeyFile {
         try {
             return Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw new KeyFileException(where + ": key id '" + text + "' is not a number between "
-                    + ClusterKey.MIN_ID + " and " + ClusterKey.MAX_ID);
+            // A long first field is most likely the key itself ("HEX accept"): never echo it.
+            String shown = text.length() <= 8 ? "'" + text + "' " : "(a " + text.length() + "-character field) ";
+            throw new KeyFileException(where + ": key id " + shown + "is not a number between " + ClusterKey.MIN_ID
+                    + " and " + ClusterKey.MAX_ID + "; a key alone on its line is key 1, 'accept' needs an id"
+                    + " ('ID HEX accept')");
         }
     }
 
@@ -102,7 +105,7 @@ public final class KeyFile {
             return HexFormat.of().parseHex(text);
         } catch (IllegalArgumentException e) {
             // The text is a secret: say what is wrong without echoing it.
-            throw new KeyFileException(where + ": the key is not hex (only 0-9 and a-f are allowed)");
+            throw new KeyFileException(where + ": the key is not hex (only 0-9, a-f and A-F are allowed)");
         }
     }
 

@@ -12,18 +12,26 @@ public final class ReplayWindow {
     private static final int WORDS = WINDOW / 64;
 
     private final long[] bits = new long[WORDS];
-    private long highest = Long.MIN_VALUE;
+    private boolean empty = true;
+    private long highest;
 
     /** Records {@code sequence} and returns true if it was not seen before and is not older than the window. */
     public boolean accept(long sequence) {
-        if (highest == Long.MIN_VALUE || sequence > highest) {
-            long shift = highest == Long.MIN_VALUE ? WINDOW : sequence - highest;
-            clearBetween(shift);
+        if (empty || sequence > highest) {
+            // Distances compare unsigned: a jump across half the long range must neither overflow nor loop for ever.
+            if (empty || Long.compareUnsigned(sequence - highest, WINDOW) >= 0) {
+                java.util.Arrays.fill(bits, 0L);
+            } else {
+                for (long s = highest + 1; s != sequence; s++) {
+                    clear(s);
+                }
+            }
+            empty = false;
             highest = sequence;
             set(sequence);
             return true;
         }
-        if (highest - sequence >= WINDOW) {
+        if (Long.compareUnsigned(highest - sequence, WINDOW) >= 0) {
             return false;
         }
         if (isSet(sequence)) {
@@ -35,18 +43,7 @@ public final class ReplayWindow {
 
     /** The highest sequence accepted so far, or {@link Long#MIN_VALUE} before the first. */
     public long highest() {
-        return highest;
-    }
-
-    /** Clears the bits of the numbers the window moves over (at most the whole window). */
-    private void clearBetween(long shift) {
-        if (shift >= WINDOW) {
-            java.util.Arrays.fill(bits, 0L);
-            return;
-        }
-        for (long s = highest + 1; s < highest + 1 + shift; s++) {
-            clear(s);
-        }
+        return empty ? Long.MIN_VALUE : highest;
     }
 
     private boolean isSet(long sequence) {
