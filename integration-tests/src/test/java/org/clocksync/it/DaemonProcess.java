@@ -71,6 +71,23 @@ final class DaemonProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sets an option that takes one value before the first start: replaces the value given earlier (e.g. the
+     * --master a TestCluster line was built with), or appends the option when it is not there yet.
+     */
+    DaemonProcess setOption(String option, String value) {
+        if (starts > 0) {
+            throw new IllegalStateException(name + " already started");
+        }
+        int at = command.indexOf(option);
+        if (at >= 0 && at + 1 < command.size()) {
+            command.set(at + 1, value);
+        } else {
+            command.addAll(List.of(option, value));
+        }
+        return this;
+    }
+
     DaemonProcess start() throws IOException {
         Files.createDirectories(log.getParent());
         starts++;
@@ -83,6 +100,11 @@ final class DaemonProcess implements AutoCloseable {
         RUNNING.add(started);
         started.onExit().thenRun(() -> RUNNING.remove(started));
         return this;
+    }
+
+    /** The operating-system process id of the current run; -1 before the first start. */
+    long pid() {
+        return process == null ? -1 : process.pid();
     }
 
     boolean isAlive() {

@@ -18,7 +18,7 @@ public final class ProtocolChannels {
 
     /**
      * Configures an accepted connection. The first timeout is short because a peer must introduce itself before it
-     * is trusted with a longer one.
+     * is trusted with a longer one; it is both an idle timeout and a deadline for the first whole frame.
      */
     public static void configureInbound(Channel channel, Node node, ConnectionLimiter limiter, long firstTimeoutNanos) {
         ChannelPipeline p = channel.pipeline();
@@ -26,6 +26,8 @@ public final class ProtocolChannels {
         node.security().addTls(channel, false, null);
         p.addLast(TIMEOUT, new ReadTimeoutHandler(firstTimeoutNanos, TimeUnit.NANOSECONDS));
         addCodecAndNode(channel, node);
+        // The read timeout restarts on every byte; the first frame must also be whole within the same time.
+        p.addBefore("node", HelloDeadline.NAME, new HelloDeadline(firstTimeoutNanos, node.metrics()));
     }
 
     /** Configures this node's connection to its master (HELLO, then Berkeley polls and corrections). */
