@@ -234,7 +234,8 @@ public final class DaemonOptions {
     public int maxConnectionsPerAddress = 64;
 
     @Option(names = "--hello-timeout", paramLabel = "DURATION", converter = DurationNanosConverter.class,
-            description = "A connection that has not introduced itself by then is closed. Default: 5s.")
+            description = "A connection whose first whole frame has not arrived by then is closed, also when it"
+                    + " trickles bytes. Default: 5s.")
     public long helloTimeoutNanos = 5_000_000_000L;
 
     @Option(names = "--read-timeout", paramLabel = "DURATION", converter = DurationNanosConverter.class,
