@@ -11,6 +11,7 @@ import javax.net.ssl.SSLException;
 import org.clocksync.protocol.AuthenticationFailed;
 import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Frame;
+import org.clocksync.protocol.FrameEncoder;
 import org.clocksync.protocol.Message;
 import org.clocksync.protocol.RejectReason;
 import org.slf4j.Logger;
@@ -32,6 +33,10 @@ final class FrameHandler extends SimpleChannelInboundHandler<Frame> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
         long hostNanos = HostClock.nowNanos();
+        if (!ctx.channel().hasAttr(FrameEncoder.RECEIVER_ID)) {
+            // Whoever spoke first on this connection is who this node answers on it: its signed frames name them.
+            ctx.channel().attr(FrameEncoder.RECEIVER_ID).set(frame.senderId());
+        }
         node.context().received(frame);
         node.metrics().framesReceived.increment();
         node.onFrame(ctx.channel(), frame, hostNanos);

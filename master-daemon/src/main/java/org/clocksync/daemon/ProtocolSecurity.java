@@ -60,7 +60,7 @@ public final class ProtocolSecurity {
         FrameAuth auth = null;
         if (options.keyFile != null) {
             try {
-                auth = new FrameAuth(KeyFile.load(options.keyFile), firstSequence);
+                auth = new FrameAuth(KeyFile.load(options.keyFile), firstSequence, options.id);
             } catch (KeyFileException e) {
                 throw new IllegalArgumentException(e.getMessage());
             }

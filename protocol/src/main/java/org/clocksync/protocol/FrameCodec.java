@@ -33,8 +33,16 @@ public final class FrameCodec {
         encode(frame, out, null);
     }
 
-    /** Appends the whole frame, length prefix included, to {@code out}; signed when {@code auth} is not null. */
+    /** Appends the whole frame, length prefix included, to {@code out}; signed (unbound) when {@code auth} is not null. */
     public static void encode(Frame frame, ByteBuf out, FrameAuth auth) {
+        encode(frame, out, auth, FrameAuth.UNBOUND);
+    }
+
+    /**
+     * Appends the whole frame, length prefix included, to {@code out}; signed when {@code auth} is not null, with the
+     * tag bound to {@code receiverId} when it is above 0 ({@link FrameAuth#sign(ByteBuf, int, int)}).
+     */
+    public static void encode(Frame frame, ByteBuf out, FrameAuth auth, int receiverId) {
         int start = out.writerIndex();
         out.writeInt(0);
         writeBody(frame, FieldSink.of(out), auth != null ? FLAG_AUTH : 0);
@@ -47,7 +55,7 @@ public final class FrameCodec {
         }
         out.setInt(start, bodyBytes);
         if (auth != null) {
-            auth.sign(out, start);
+            auth.sign(out, start, receiverId);
         }
     }
 

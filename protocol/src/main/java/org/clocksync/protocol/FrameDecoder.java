@@ -85,13 +85,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             int frameBytes = LENGTH_FIELD_BYTES + (int) lengthBytes;
             boolean signed = (in.getUnsignedByte(start + LENGTH_FIELD_BYTES + FrameCodec.FLAGS_AT) & FrameCodec.FLAG_AUTH) != 0;
             RejectReason unauthenticated = null;
+            int boundTo = FrameAuth.UNBOUND;
             if (signed && auth == null) {
                 throw new FrameRejectedException(RejectReason.UNEXPECTED_TAG,
                         "the frame is signed (flag 0x01) but this node has no --key-file");
             } else if (auth != null && !signed) {
                 unauthenticated = RejectReason.MISSING_TAG;
             } else if (auth != null && lengthBytes >= HEADER_BYTES + FrameAuth.TRAILER_BYTES) {
-                unauthenticated = auth.verify(in, start, frameBytes);
+                boundTo = auth.verifiedReceiver(in, start, frameBytes);
+                unauthenticated = boundTo == FrameAuth.UNKNOWN_KEY_ID ? RejectReason.UNKNOWN_KEY
+                        : boundTo == FrameAuth.WRONG_TAG ? RejectReason.BAD_TAG : null;
             }
             if (unauthenticated != null) {
                 in.skipBytes(frameBytes);
@@ -101,6 +104,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             Frame frame = FrameCodec.decodeBody(in.slice(start + LENGTH_FIELD_BYTES, (int) lengthBytes));
             in.skipBytes(frameBytes);
             if (auth != null && !freshOnThisConnection(ctx, in, frame, FrameAuth.sequenceOf(in, start, frameBytes))) {
+                return;
+            }
+            if (auth != null && boundTo == FrameAuth.UNBOUND && auth.selfId() != FrameAuth.UNBOUND
+                    && mustNameReceiver(frame.message())) {
+                dropUnauthenticated(ctx, in, RejectReason.MISDIRECTED, " sender=" + frame.senderId() + " type="
+                        + frame.type());
                 return;
             }
             out.add(frame);
@@ -126,6 +135,20 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         // The limit is on failures in a row: a long-lived link must not close over three stray drops in a week.
         authFailures = 0;
         return true;
+    }
+
+    /**
+     * Frames a node acts on whoever receives them: a heartbeat meant for one node, delivered to another, would keep a
+     * dead sender alive there. Their senders always know the receiver, so a node takes them only bound to itself.
+     * Requests, responses (bound to their request ids) and introductions may be unbound.
+     */
+    static boolean mustNameReceiver(Message m) {
+        return m instanceof Message.Heartbeat || m instanceof Message.FailureNotice
+                || m instanceof Message.BullyElection || m instanceof Message.BullyAnswer
+                || m instanceof Message.BullyCoordinator || m instanceof Message.RingElection
+                || m instanceof Message.RingCoordinator || m instanceof Message.SnapshotMarker
+                || m instanceof Message.SnapshotState || m instanceof Message.BerkeleyPoll
+                || m instanceof Message.BerkeleyAdjust;
     }
 
     private void dropUnauthenticated(ChannelHandlerContext ctx, ByteBuf in, RejectReason reason, String detail) {

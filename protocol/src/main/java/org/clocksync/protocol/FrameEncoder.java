@@ -4,11 +4,18 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
+import io.netty.util.AttributeKey;
 import org.clocksync.protocol.auth.FrameAuth;
 
 /** Writes outbound {@link Frame}s in the wire format, signed when a key is set; one instance can serve every channel. */
 @Sharable
 public final class FrameEncoder extends MessageToByteEncoder<Frame> {
+    /**
+     * The node at the other end of a channel, once known: signed frames on it are bound to that node. Set by whoever
+     * learns it (the peer link's id, the first authenticated frame's sender); unset means unbound.
+     */
+    public static final AttributeKey<Integer> RECEIVER_ID = AttributeKey.valueOf("clocksync.receiverId");
+
     private final FrameAuth auth;
 
     /** An encoder of unsigned frames. */
@@ -24,7 +31,8 @@ public final class FrameEncoder extends MessageToByteEncoder<Frame> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Frame frame, ByteBuf out) {
-        FrameCodec.encode(frame, out, auth);
+        Integer receiver = auth == null ? null : ctx.channel().attr(RECEIVER_ID).get();
+        FrameCodec.encode(frame, out, auth, receiver == null ? FrameAuth.UNBOUND : receiver);
     }
 
     @Override

@@ -27,7 +27,9 @@ public enum RejectReason {
     /** The HMAC tag is wrong: another key, or the bytes were changed on the way (dropped). */
     BAD_TAG("the peer holds a different key with the same id, or something on the path altered the frame; compare key files"),
     /** A signed frame whose sequence its sender already used, or used too long ago: a replay (dropped). */
-    REPLAYED("someone sent a recorded frame again, or a frame arrived far behind its sender's later ones; check who connects");
+    REPLAYED("someone sent a recorded frame again, or a frame arrived far behind its sender's later ones; check who connects"),
+    /** A cluster frame (heartbeat, election, snapshot, Berkeley poll or correction) whose tag names no receiver (dropped). */
+    MISDIRECTED("a node must bind these frames to their receiver: someone delivered another link's frame here, or the peer runs an older release");
 
     private final String advice;
 
@@ -42,7 +44,7 @@ public enum RejectReason {
 
     /** Whether the frame is dropped and the connection kept (up to a few times), rather than the connection closed. */
     public boolean dropsFrameOnly() {
-        return this == MISSING_TAG || this == UNKNOWN_KEY || this == BAD_TAG || this == REPLAYED;
+        return this == MISSING_TAG || this == UNKNOWN_KEY || this == BAD_TAG || this == REPLAYED || this == MISDIRECTED;
     }
 
     /** One sentence telling an operator what to look at. */

@@ -55,7 +55,8 @@ class RejectionCountersTest {
     @Test
     void onlyTheAuthenticationFailuresDropTheFrameAndKeepTheConnection() {
         assertThat(RejectReason.values()).filteredOn(RejectReason::dropsFrameOnly)
-                .containsExactly(RejectReason.MISSING_TAG, RejectReason.UNKNOWN_KEY, RejectReason.BAD_TAG, RejectReason.REPLAYED);
+                .containsExactly(RejectReason.MISSING_TAG, RejectReason.UNKNOWN_KEY, RejectReason.BAD_TAG, RejectReason.REPLAYED,
+                        RejectReason.MISDIRECTED);
     }
 
     @Test
@@ -63,6 +64,6 @@ class RejectionCountersTest {
         assertThat(RejectReason.BAD_MAGIC.metricLabel()).isEqualTo("bad_magic");
         assertThat(RejectReason.values()).extracting(RejectReason::metricLabel)
                 .containsExactly("truncated", "oversize", "bad_magic", "bad_version", "unknown_type", "bad_header", "bad_payload",
-                        "missing_tag", "unexpected_tag", "unknown_key", "bad_tag", "replayed");
+                        "missing_tag", "unexpected_tag", "unknown_key", "bad_tag", "replayed", "misdirected");
     }
 }

@@ -82,7 +82,7 @@ final class Query implements Callable<Integer> {
         if (keyFile != null) {
             try {
                 auth = new org.clocksync.protocol.auth.FrameAuth(org.clocksync.protocol.auth.KeyFile.load(keyFile),
-                        HostClock.nowNanos());
+                        HostClock.nowNanos(), CristianClient.CLIENT_ID);
             } catch (org.clocksync.protocol.auth.KeyFileException e) {
                 System.err.println("clockctl query: " + e.getMessage());
                 return 2;

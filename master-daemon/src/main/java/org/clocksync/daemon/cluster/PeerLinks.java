@@ -17,6 +17,7 @@ import org.clocksync.daemon.Node;
 import org.clocksync.daemon.NodeContext;
 import org.clocksync.daemon.ProtocolChannels;
 import org.clocksync.daemon.RateLimitedLog;
+import org.clocksync.protocol.FrameEncoder;
 import org.clocksync.protocol.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,10 +72,12 @@ final class PeerLinks {
         this.node = node;
     }
 
-    private ChannelInitializer<SocketChannel> initializer(HostPort address) {
+    private ChannelInitializer<SocketChannel> initializer(int peerId, HostPort address) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                // Signed frames on this link name the peer, so they are worthless anywhere else.
+                ch.attr(FrameEncoder.RECEIVER_ID).set(peerId);
                 ProtocolChannels.configureOutboundLink(ch, node, address);
             }
         };
@@ -115,7 +118,7 @@ final class PeerLinks {
             return;
         }
         link.connecting = true;
-        ChannelFuture f = bootstrap.clone().handler(initializer(link.address)).connect(link.address.toSocketAddress());
+        ChannelFuture f = bootstrap.clone().handler(initializer(link.peerId, link.address)).connect(link.address.toSocketAddress());
         f.addListener(done -> {
             link.connecting = false;
             if (closed) {

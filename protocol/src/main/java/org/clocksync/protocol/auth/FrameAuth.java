@@ -29,11 +29,27 @@ public final class FrameAuth {
     /** Senders whose replay windows are kept; only authenticated frames create one, so only key holders count. */
     public static final int MAX_SENDERS = 4096;
 
+    /** A tag not bound to a receiver (the sender does not know it yet: HELLO, a client's request). */
+    public static final int UNBOUND = 0;
+    public static final int UNKNOWN_KEY_ID = -1;
+    public static final int WRONG_TAG = -2;
+
+    private final int selfId;
     private volatile KeyRing ring;
     private final AtomicLong nextSequence;
     private final Map<Integer, ReplayWindow> windows = new HashMap<>();
 
+    /** For a client without a node id: it verifies unbound tags only. */
     public FrameAuth(KeyRing ring, long firstSequence) {
+        this(ring, firstSequence, UNBOUND);
+    }
+
+    /** For node {@code selfId}: tags bound to it, and unbound ones, verify. */
+    public FrameAuth(KeyRing ring, long firstSequence, int selfId) {
+        if (selfId < UNBOUND) {
+            throw new IllegalArgumentException("selfId must not be negative, got " + selfId);
+        }
+        this.selfId = selfId;
         this.ring = Objects.requireNonNull(ring, "ring");
         this.nextSequence = new AtomicLong(firstSequence);
     }
@@ -47,17 +63,27 @@ public final class FrameAuth {
         this.ring = Objects.requireNonNull(next, "next");
     }
 
+    /** Signs without naming the receiver; see {@link #sign(ByteBuf, int, int)}. */
+    public void sign(ByteBuf out, int frameStart) {
+        sign(out, frameStart, UNBOUND);
+    }
+
     /**
      * Appends the trailer to the frame that starts at {@code frameStart} (its length prefix) and ends at the writer
-     * index, and adds the trailer to the length prefix. The frame's flags must already have bit 0 set.
+     * index, and adds the trailer to the length prefix. The frame's flags must already have bit 0 set. A
+     * {@code receiverId} above 0 binds the tag to that node: it is appended to what the MAC covers (not to the frame),
+     * so the frame verifies only there and a frame redirected to another node fails its tag.
      */
-    public void sign(ByteBuf out, int frameStart) {
+    public void sign(ByteBuf out, int frameStart, int receiverId) {
         ClusterKey key = ring.signingKey();
         out.writeByte(key.id());
         out.writeLong(nextSequence.getAndIncrement());
         out.setInt(frameStart, out.getInt(frameStart) + TRAILER_BYTES);
         Mac mac = key.mac();
         update(mac, out, frameStart, out.writerIndex() - frameStart);
+        if (receiverId > UNBOUND) {
+            updateInt(mac, receiverId);
+        }
         out.ensureWritable(TAG_BYTES);
         byte[] tag = mac.doFinal();
         out.writeBytes(tag);
@@ -65,26 +91,52 @@ public final class FrameAuth {
 
     /**
      * Checks the trailer of the signed frame at {@code [frameStart, frameStart + frameBytes)} (length prefix included,
-     * flag bit 0 set, at least a header and a trailer long). Returns null when the tag is right, else why not.
+     * flag bit 0 set, at least a header and a trailer long): a tag bound to this node, or an unbound one, is right.
+     * Returns null when the tag is right, else why not.
      */
     public RejectReason verify(ByteBuf in, int frameStart, int frameBytes) {
+        int receiver = verifiedReceiver(in, frameStart, frameBytes);
+        return receiver == UNKNOWN_KEY_ID ? RejectReason.UNKNOWN_KEY : receiver == WRONG_TAG ? RejectReason.BAD_TAG : null;
+    }
+
+    /**
+     * Like {@link #verify}, but says what the tag is bound to: this node's id, {@link #UNBOUND}, or
+     * {@link #UNKNOWN_KEY_ID} / {@link #WRONG_TAG} when it fails.
+     */
+    public int verifiedReceiver(ByteBuf in, int frameStart, int frameBytes) {
         int trailerAt = frameStart + frameBytes - TRAILER_BYTES;
         ClusterKey key = ring.key(in.getUnsignedByte(trailerAt));
         if (key == null) {
-            return RejectReason.UNKNOWN_KEY;
+            return UNKNOWN_KEY_ID;
         }
-        Mac mac = key.mac();
+        byte[] actual = new byte[TAG_BYTES];
         int signedBytes = frameBytes - TAG_BYTES;
+        in.getBytes(frameStart + signedBytes, actual);
+        if (selfId > UNBOUND && tagMatches(key, in, frameStart, signedBytes, selfId, actual)) {
+            return selfId;
+        }
+        return tagMatches(key, in, frameStart, signedBytes, UNBOUND, actual) ? UNBOUND : WRONG_TAG;
+    }
+
+    private static boolean tagMatches(ClusterKey key, ByteBuf in, int frameStart, int signedBytes, int receiverId,
+            byte[] actual) {
+        Mac mac = key.mac();
         update(mac, in, frameStart, signedBytes);
+        if (receiverId > UNBOUND) {
+            updateInt(mac, receiverId);
+        }
         byte[] expected = new byte[TAG_BYTES];
         try {
             mac.doFinal(expected, 0);
         } catch (ShortBufferException e) {
             throw new IllegalStateException(e);
         }
-        byte[] actual = new byte[TAG_BYTES];
-        in.getBytes(frameStart + signedBytes, actual);
-        return MessageDigest.isEqual(expected, actual) ? null : RejectReason.BAD_TAG;
+        return MessageDigest.isEqual(expected, actual);
+    }
+
+    /** This node's id: tags bound to it verify here; 0 for a client, which takes only unbound tags. */
+    public int selfId() {
+        return selfId;
     }
 
     /** The sequence number in the trailer of the signed frame at {@code [frameStart, frameStart + frameBytes)}. */
@@ -117,6 +169,13 @@ public final class FrameAuth {
     /** The sequence number the next signed frame will carry. */
     public long nextSequence() {
         return nextSequence.get();
+    }
+
+    private static void updateInt(Mac mac, int value) {
+        mac.update((byte) (value >>> 24));
+        mac.update((byte) (value >>> 16));
+        mac.update((byte) (value >>> 8));
+        mac.update((byte) value);
     }
 
     private static void update(Mac mac, ByteBuf buf, int index, int length) {
