@@ -196,6 +196,17 @@ class HostileClusterIT {
             // Dropped in the decoder, a replay never reaches the clock: KMC slewed only for its regular rounds.
             log("d. %s slews meanwhile: %d (its regular rounds; no replay reached the clock)", kmc.name,
                     (long) slews(kmc) - kmcCorrectionsBefore);
+            // The same recorded frames delivered to another node, which never saw their sequence numbers: the master
+            // bound them to KMC, so their tags fail at MIT.
+            DaemonProcess mit = cluster.lines.get(1);
+            before = counters(honest);
+            redirects(mit, relay, attacker);
+            Map<String, Map<String, Double>> redirect = deltas(List.of(mit), before, "d. the master's frames for "
+                    + kmc.name + " redirected to " + mit.name);
+            assertThat(redirect.get(mit.name).get("rejected:bad_tag")).as("frames bound to KMC fail at MIT")
+                    .isGreaterThanOrEqualTo(3);
+            assertThat(redirect.get(mit.name).getOrDefault("rejected:replayed", 0.0)).as("not mistaken for replays")
+                    .isZero();
 
             // 2e. A rogue node: id 6, another key, 10 s off, dialling the master and every peer.
             sampler.phase("rogue");
@@ -462,6 +473,22 @@ class HostileClusterIT {
         await("KMC's master link carries on after the replay").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(100)).until(() -> relay.adjustLink == link
                         && link.adjusts.get() >= adjusts + 2);
+    }
+
+    /**
+     * Sends three recorded frames of the master to KMC (its newest correction and poll, its first correction) to
+     * another node on a fresh connection: their tags are bound to KMC, so each fails, and the third closes it.
+     */
+    private void redirects(DaemonProcess other, Relay relay, InetAddress attacker) throws Exception {
+        double badTagBefore = rejected(other, "bad_tag");
+        try (Socket s = connect(attacker, other.listenPort)) {
+            for (byte[] f : List.of(relay.latest(5), relay.latest(3), relay.oldest(5))) {
+                write(s, f);
+            }
+            assertThat(closedByPeer(s)).as("a connection of three redirected frames is closed").isTrue();
+        }
+        await("the redirected frames counted").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> rejected(other, "bad_tag") >= badTagBefore + 3);
     }
 
     private static DaemonProcess rogue(TestCluster cluster, Path rogueKey) {
