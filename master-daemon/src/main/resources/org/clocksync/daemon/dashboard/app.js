@@ -149,6 +149,30 @@
     return e;
   }
 
+  // Key ids and TLS as the node reports them (never the key), and what it refused: a growing count is an attack
+  // or a misconfigured peer.
+  function securityBadges(s) {
+    const sec = s.security;
+    if (!sec) {
+      return [el('span', { class: 'muted' }, '\u2014')];
+    }
+    const parts = [];
+    parts.push(el('span', { class: sec.authenticated ? 'peer alive' : 'muted',
+      title: sec.authenticated ? 'frames signed with key ' + sec.signingKeyId + '; keys held: ' + sec.keyIds
+        : 'no --key-file: frames are not authenticated' },
+    sec.authenticated ? 'key ' + sec.signingKeyId : 'no key'));
+    if (sec.tls) {
+      parts.push(el('span', { class: 'peer alive', title: 'mutual TLS' }, 'TLS'));
+    }
+    const refused = sec.framesRejected || {};
+    const total = Object.values(refused).reduce((a, b) => a + b, 0);
+    if (total > 0) {
+      parts.push(el('span', { class: 'peer suspected',
+        title: Object.entries(refused).map(([k, v]) => k + ' ' + v).join(', ') }, total + ' refused'));
+    }
+    return parts;
+  }
+
   function mergeElections(s, now) {
     const list = (s.cluster && s.cluster.elections) || [];
     for (const r of list) {
@@ -290,7 +314,7 @@
         const last = s ? 'last seen as ' + s.role + ' in epoch ' + s.epoch : 'never answered';
         return el('tr', attrs, name, el('td', {}, s ? s.id : '\u2014'),
           el('td', { class: 'role', title: n.error }, 'unreachable'),
-          el('td', { class: 'muted', colspan: '5' }, last + ' (' + n.error + ')'), el('td', {}, n.address));
+          el('td', { class: 'muted', colspan: '6' }, last + ' (' + n.error + ')'), el('td', {}, n.address));
       }
       return el('tr', attrs, name, el('td', {}, s.id),
         el('td', { class: 'role role-' + s.role }, s.role),
@@ -299,6 +323,7 @@
         el('td', { class: 'num from-mean' }, fmtNanos(n.fromMeanNanos, true)),
         el('td', { class: 'num' }, fmtNanos(s.clockOffsetFromHostNanos, true)),
         el('td', {}, ...peerBadges(s)),
+        el('td', {}, ...securityBadges(s)),
         el('td', {}, n.address));
     });
     document.querySelector('#nodes tbody').replaceChildren(...rows);
