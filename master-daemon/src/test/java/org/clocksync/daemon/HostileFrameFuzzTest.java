@@ -1,5 +1,8 @@
 package org.clocksync.daemon;
 
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -237,8 +240,13 @@ class HostileFrameFuzzTest {
         }
         nodes.clear();
         for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(50);
+            // A collection has run once a fresh weakly held object is gone: wait for that, not for a fixed time.
+            WeakReference<Object> probe = new WeakReference<>(new Object());
+            Awaitility.await("a garbage collection").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> {
+                        System.gc();
+                        return probe.get() == null;
+                    });
             for (int j = 0; j < 200; j++) {
                 Unpooled.directBuffer(16).release();
                 PooledByteBufAllocator.DEFAULT.directBuffer(16).release();
