@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -322,7 +321,7 @@ class HostileClusterIT {
                 write(s, payload);
             }
             for (Socket s : sockets) {
-                assertThat(closedByPeer(s)).as("random-bytes connection closed by " + target.name).isTrue();
+                assertThat(SocketChecks.closedByPeer(s)).as("random-bytes connection closed by " + target.name).isTrue();
             }
         } finally {
             closeAll(sockets);
@@ -437,7 +436,7 @@ class HostileClusterIT {
                     });
             int closed = 0;
             for (Socket s : sockets) {
-                closed += closedByPeer(s) ? 1 : 0;
+                closed += SocketChecks.closedByPeer(s) ? 1 : 0;
             }
             log("c. %d connections opened in %d ms, %d closed by %s; it ran 2 rounds meanwhile", FLOOD,
                     connectMillis, closed, master.name);
@@ -464,7 +463,7 @@ class HostileClusterIT {
             for (byte[] f : frames) {
                 write(s, f);
             }
-            assertThat(closedByPeer(s)).as("a connection of three replays is closed").isTrue();
+            assertThat(SocketChecks.closedByPeer(s)).as("a connection of three replays is closed").isTrue();
         }
         await("the fresh-connection replays counted").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(100)).until(() -> rejected(kmc, "replayed") >= replayedBefore + 4);
@@ -485,7 +484,7 @@ class HostileClusterIT {
             for (byte[] f : List.of(relay.latest(5), relay.latest(3), relay.oldest(5))) {
                 write(s, f);
             }
-            assertThat(closedByPeer(s)).as("a connection of three redirected frames is closed").isTrue();
+            assertThat(SocketChecks.closedByPeer(s)).as("a connection of three redirected frames is closed").isTrue();
         }
         await("the redirected frames counted").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                 .until(() -> rejected(other, "bad_tag") >= badTagBefore + 3);
@@ -552,23 +551,6 @@ class HostileClusterIT {
         }
     }
 
-    /** True when the peer closes (EOF or reset) before the socket's read timeout; drains what it sends. */
-    private static boolean closedByPeer(Socket s) throws IOException {
-        InputStream in = s.getInputStream();
-        byte[] sink = new byte[4096];
-        try {
-            for (int i = 0; i < 1000; i++) {
-                if (in.read(sink) < 0) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        }
-    }
 
     private static void closeAll(List<Socket> sockets) throws IOException {
         for (Socket s : sockets) {

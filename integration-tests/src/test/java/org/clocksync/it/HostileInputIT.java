@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +55,7 @@ class HostileInputIT {
                         }
                     }
                     for (Socket s : sockets) {
-                        assertThat(closedByPeer(s)).as("connection closed by " + targets.get(t).name).isTrue();
+                        assertThat(SocketChecks.closedByPeer(s)).as("connection closed by " + targets.get(t).name).isTrue();
                     }
                 } finally {
                     for (Socket s : sockets) {
@@ -113,21 +111,4 @@ class HostileInputIT {
         }
     }
 
-    /** True when the peer closes (EOF or reset) before the socket's read timeout. */
-    private static boolean closedByPeer(Socket s) throws IOException {
-        InputStream in = s.getInputStream();
-        byte[] sink = new byte[4096];
-        try {
-            for (int i = 0; i < 1000; i++) {
-                if (in.read(sink) < 0) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        }
-    }
 }

@@ -21,6 +21,7 @@ import org.clocksync.core.logical.LogicalRound;
 import org.clocksync.core.logical.MasterObject;
 import org.clocksync.daemon.DurationParser;
 import org.clocksync.daemon.HostClock;
+import org.clocksync.daemon.HelloGate;
 import org.clocksync.daemon.LogText;
 import org.clocksync.daemon.Node;
 import org.clocksync.daemon.NodeContext;
@@ -50,6 +51,7 @@ public final class LogicalMasterRole implements Role {
     private final LogicalConfig config;
     private final MasterObject mo;
     private final Map<Integer, Member> members = new HashMap<>();
+    private final HelloGate helloGate;
     private final Set<Channel> toFlush = new LinkedHashSet<>();
     private final Counter rounds;
     private final Counter leftOutExcluded;
@@ -70,6 +72,8 @@ public final class LogicalMasterRole implements Role {
     public LogicalMasterRole(Node node) {
         this.node = node;
         this.ctx = node.context();
+        this.helloGate = new HelloGate("the master object", ctx.selfId(), MasterObject.MAX_MEMBERS,
+                node.security().authenticated());
         this.config = node.options().logicalConfig();
         this.mo = new MasterObject(ctx.selfId(), config);
         // An independent check of the MO's own timestamps, on top of the counter's self-check.
@@ -186,41 +190,19 @@ public final class LogicalMasterRole implements Role {
 
     private void onHello(Channel channel, Frame frame, Message.Hello hello, long hostNanos) {
         int id = frame.senderId();
-        if (ticker == null) {
-            refuse(channel, hello.requestId(), ErrorCode.OVERLOADED, "the master object is starting; try again"
-                    + " shortly", "starting");
-            return;
-        }
-        if (channel.attr(MEMBER_ID).get() != null) {
-            refuse(channel, hello.requestId(), ErrorCode.BAD_REQUEST, "HELLO sent twice on one connection",
-                    "duplicate_hello");
-            return;
-        }
-        if (id == ctx.selfId()) {
-            refuse(channel, hello.requestId(), ErrorCode.BAD_REQUEST, "node id " + id
-                    + " is the master object's own id; give every node a unique --id", "own_id");
-            return;
-        }
         Member existing = members.get(id);
-        if (existing != null && node.security().authenticated()) {
-            // Only a key holder could sign this HELLO: it is the node restarted, and the old connection is a
-            // half-open leftover. Without a key anyone could claim the id, so the first connection is kept.
+        HelloGate.Verdict verdict = helloGate.judge(id, ticker != null, channel.attr(MEMBER_ID).get() != null,
+                existing == null ? null : existing.channel(), members.size());
+        if (verdict instanceof HelloGate.Refuse refusal) {
+            refuse(channel, hello.requestId(), refusal.code(), refusal.text(), refusal.why());
+            return;
+        }
+        if (verdict instanceof HelloGate.Replace) {
             LOG.info("event=member_replaced id={} old={} new={} note=\"an authenticated HELLO for a connected id\"",
                     id, existing.channel().remoteAddress(), channel.remoteAddress());
             members.remove(id);
             mo.removeMember(id);
             existing.channel().close();
-            existing = null;
-        }
-        if (existing != null) {
-            refuse(channel, hello.requestId(), ErrorCode.BAD_REQUEST, "node " + id + " is already connected from "
-                    + existing.channel().remoteAddress() + "; give every node a unique --id", "duplicate_id");
-            return;
-        }
-        if (members.size() >= MasterObject.MAX_MEMBERS) {
-            refuse(channel, hello.requestId(), ErrorCode.OVERLOADED, "the master object already has "
-                    + MasterObject.MAX_MEMBERS + " members", "member_limit");
-            return;
         }
         channel.attr(MEMBER_ID).set(id);
         members.put(id, new Member(id, hello.name(), channel, hostNanos));

@@ -20,6 +20,7 @@ import org.clocksync.core.berkeley.MemberResult;
 import org.clocksync.core.berkeley.RoundReport;
 import org.clocksync.daemon.DurationParser;
 import org.clocksync.daemon.HostClock;
+import org.clocksync.daemon.HelloGate;
 import org.clocksync.daemon.LogText;
 import org.clocksync.daemon.Node;
 import org.clocksync.daemon.NodeContext;
@@ -47,6 +48,7 @@ public final class MasterRole implements Role {
     private final NodeContext ctx;
     private final BerkeleyCoordinator coordinator;
     private final Map<Integer, Member> members = new HashMap<>();
+    private final HelloGate helloGate;
     /** Channels written but not yet flushed in this batch; a list, since each member gets one adjust per round. */
     private final List<Channel> toFlush = new ArrayList<>();
     private ScheduledFuture<?> ticker;
@@ -73,6 +75,7 @@ public final class MasterRole implements Role {
         this.firstRoundDelayMillis = firstRoundDelayMillis;
         this.node = node;
         this.ctx = node.context();
+        this.helloGate = new HelloGate("the master", ctx.selfId(), MAX_MEMBERS, node.security().authenticated());
         var o = node.options();
         this.coordinator = new BerkeleyCoordinator(o.id,
                 new BerkeleyConfig(o.intervalNanos, o.burst, o.roundTimeoutNanos, o.maxDeviationNanos,
@@ -173,42 +176,19 @@ public final class MasterRole implements Role {
 
     private void onHello(Channel channel, Frame frame, Message.Hello hello, long hostNanos) {
         int id = frame.senderId();
-        if (ticker == null) {
-            // Still warming up: its heartbeats have not started, so a member that joined now would soon suspect it.
-            refuse(channel, hello.requestId(), ErrorCode.OVERLOADED, "the master is starting; try again shortly",
-                    "starting");
-            return;
-        }
-        if (channel.attr(MEMBER_ID).get() != null) {
-            refuse(channel, hello.requestId(), ErrorCode.BAD_REQUEST, "HELLO sent twice on one connection",
-                    "duplicate_hello");
-            return;
-        }
-        if (id == ctx.selfId()) {
-            refuse(channel, hello.requestId(), ErrorCode.BAD_REQUEST, "node id " + id
-                    + " is the master's own id; give every node a unique --id", "own_id");
-            return;
-        }
         Member existing = members.get(id);
-        if (existing != null && node.security().authenticated()) {
-            // Only a key holder could sign this HELLO: it is the node restarted, and the old connection is a
-            // half-open leftover. Without a key anyone could claim the id, so the first connection is kept.
+        HelloGate.Verdict verdict = helloGate.judge(id, ticker != null, channel.attr(MEMBER_ID).get() != null,
+                existing == null ? null : existing.channel(), members.size());
+        if (verdict instanceof HelloGate.Refuse refusal) {
+            refuse(channel, hello.requestId(), refusal.code(), refusal.text(), refusal.why());
+            return;
+        }
+        if (verdict instanceof HelloGate.Replace) {
             LOG.info("event=member_replaced id={} old={} new={} note=\"an authenticated HELLO for a connected id\"",
                     id, existing.channel().remoteAddress(), channel.remoteAddress());
             members.remove(id);
             coordinator.removeMember(id);
             existing.channel().close();
-            existing = null;
-        }
-        if (existing != null) {
-            refuse(channel, hello.requestId(), ErrorCode.BAD_REQUEST, "node " + id + " is already connected from "
-                    + existing.channel().remoteAddress() + "; give every node a unique --id", "duplicate_id");
-            return;
-        }
-        if (members.size() >= MAX_MEMBERS) {
-            refuse(channel, hello.requestId(), ErrorCode.OVERLOADED, "the master already has " + MAX_MEMBERS
-                    + " members", "member_limit");
-            return;
         }
         channel.attr(MEMBER_ID).set(id);
         members.put(id, new Member(id, hello.name(), channel, hostNanos));
