@@ -367,6 +367,14 @@ public final class DaemonOptions {
                 return "cannot read " + p + (java.nio.file.Files.exists(p) ? " (permissions?)" : " (no such file)");
             }
         }
+        if (tlsKey != null) {
+            try {
+                org.clocksync.protocol.auth.KeyFile.checkPrivate(tlsKey, "--tls-key",
+                        "anyone on this host could pose as this node");
+            } catch (org.clocksync.protocol.auth.KeyFileException e) {
+                return e.getMessage();
+            }
+        }
         int minFrame = org.clocksync.protocol.ProtocolLimits.HEADER_BYTES
                 + org.clocksync.protocol.auth.FrameAuth.TRAILER_BYTES;
         if (maxFrameBytes < minFrame || maxFrameBytes > org.clocksync.protocol.ProtocolLimits.MAX_FRAME_BYTES) {

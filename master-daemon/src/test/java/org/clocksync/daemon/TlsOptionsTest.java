@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.clocksync.master.MasterDaemon;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,9 +66,23 @@ class TlsOptionsTest {
     }
 
     @Test
+    void aPrivateKeyOthersMayReadIsRefused() throws Exception {
+        TestPki.NodeFiles f = TestPki.ca(dir, "c").issue("n");
+        Files.setPosixFilePermissions(f.key(), PosixFilePermissions.fromString("rw-r--r--"));
+        String[] out = run("--id", "1", "--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0", "--tls-cert",
+                f.cert().toString(), "--tls-key", f.key().toString(), "--tls-ca", f.ca().toString());
+        assertThat(out[0]).isEqualTo("2");
+        assertThat(out[1]).startsWith("master-daemon: --tls-key " + f.key() + " has permissions rw-r--r--")
+                .contains("chmod 600");
+    }
+
+    @Test
     void aFileThatIsNotPemIsOneLineAndExitCodeOne() throws Exception {
         TestPki.NodeFiles f = TestPki.ca(dir, "c").issue("n");
         Path junk = Files.writeString(dir.resolve("junk.pem"), "not a certificate\n");
+        // Private as a key must be, so that only the content is wrong.
+        Files.setPosixFilePermissions(junk, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(f.cert(), PosixFilePermissions.fromString("rw-------"));
         for (String[] swap : new String[][] {{"--tls-cert", junk.toString(), "--tls-key", f.key().toString()},
             {"--tls-cert", f.cert().toString(), "--tls-key", junk.toString()},
             {"--tls-cert", f.key().toString(), "--tls-key", f.cert().toString()}}) {

@@ -26,7 +26,7 @@ public final class KeyFile {
     }
 
     public static KeyRing load(Path path) throws KeyFileException {
-        checkPermissions(path);
+        checkPrivate(path, "key file", "anyone on this host could join the cluster");
         byte[] bytes;
         try {
             if (Files.size(path) > MAX_FILE_BYTES) {
@@ -109,7 +109,12 @@ public final class KeyFile {
         }
     }
 
-    private static void checkPermissions(Path path) throws KeyFileException {
+    /**
+     * Refuses a secret file that group or others may read or write, as ssh refuses such private keys; {@code what}
+     * names the file in the message, {@code risk} says what a reader could do. Does nothing where the file system has
+     * no POSIX permissions.
+     */
+    public static void checkPrivate(Path path, String what, String risk) throws KeyFileException {
         PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
         if (view == null || !Files.exists(path)) {
             return;
@@ -118,14 +123,14 @@ public final class KeyFile {
         try {
             perms = view.readAttributes().permissions();
         } catch (IOException e) {
-            throw new KeyFileException("cannot read the permissions of key file " + path + ": " + e.getMessage());
+            throw new KeyFileException("cannot read the permissions of " + what + " " + path + ": " + e.getMessage());
         }
         for (PosixFilePermission p : perms) {
             String name = p.name();
             if (name.startsWith("GROUP_") || name.startsWith("OTHERS_")) {
-                throw new KeyFileException("key file " + path + " has permissions "
+                throw new KeyFileException(what + " " + path + " has permissions "
                         + PosixFilePermissions.toString(perms) + ": it must not be accessible by group or others,"
-                        + " or anyone on this host could join the cluster; run 'chmod 600 " + path + "'");
+                        + " or " + risk + "; run 'chmod 600 " + path + "'");
             }
         }
     }
