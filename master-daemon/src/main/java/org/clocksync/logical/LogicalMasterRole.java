@@ -2,16 +2,13 @@ package org.clocksync.logical;
 
 import io.micrometer.core.instrument.Counter;
 import io.netty.channel.Channel;
-import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.core.Action;
 import org.clocksync.core.LogicalRoundCompleted;
@@ -21,13 +18,12 @@ import org.clocksync.core.logical.LogicalRound;
 import org.clocksync.core.logical.MasterObject;
 import org.clocksync.daemon.DurationParser;
 import org.clocksync.daemon.HostClock;
-import org.clocksync.daemon.HelloGate;
+import org.clocksync.daemon.MemberTable;
 import org.clocksync.daemon.LogText;
 import org.clocksync.daemon.Node;
 import org.clocksync.daemon.NodeContext;
 import org.clocksync.daemon.ProtocolChannels;
 import org.clocksync.daemon.Role;
-import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.Message;
 import org.slf4j.Logger;
@@ -42,7 +38,6 @@ public final class LogicalMasterRole implements Role {
     private static final Logger LOG = LoggerFactory.getLogger(LogicalMasterRole.class);
     private static final org.clocksync.daemon.RateLimitedLog REFUSED_LOG = new org.clocksync.daemon.RateLimitedLog(LOG,
             5_000_000_000L);
-    static final AttributeKey<Integer> MEMBER_ID = AttributeKey.valueOf("clocksync.logicalMemberId");
     /** A round is logged at INFO at most this often (there are dozens a second); every one at DEBUG. */
     private static final long ROUND_LOG_PERIOD_NANOS = 5_000_000_000L;
 
@@ -50,14 +45,12 @@ public final class LogicalMasterRole implements Role {
     private final NodeContext ctx;
     private final LogicalConfig config;
     private final MasterObject mo;
-    private final Map<Integer, Member> members = new HashMap<>();
-    private final HelloGate helloGate;
+    private final MemberTable members;
     private final Set<Channel> toFlush = new LinkedHashSet<>();
     private final Counter rounds;
     private final Counter leftOutExcluded;
     private final Counter leftOutSuspect;
     private ScheduledFuture<?> ticker;
-    private long protocolViolations;
     private long observedViolations;
     private long lastTimestamp;
     private long lastRoundLogNanos;
@@ -66,16 +59,14 @@ public final class LogicalMasterRole implements Role {
     private volatile long counterNow;
     private volatile long violationsNow;
 
-    private record Member(int id, String name, Channel channel, long joinedHostNanos) {
-    }
 
     public LogicalMasterRole(Node node) {
         this.node = node;
         this.ctx = node.context();
-        this.helloGate = new HelloGate("the master object", ctx.selfId(), MasterObject.MAX_MEMBERS,
-                node.security().authenticated());
         this.config = node.options().logicalConfig();
         this.mo = new MasterObject(ctx.selfId(), config);
+        this.members = new MemberTable("the master object", node, MasterObject.MAX_MEMBERS, LOG, mo::addMember,
+                mo::removeMember);
         // An independent check of the MO's own timestamps, on top of the counter's self-check.
         mo.clock().setObserver(ts -> {
             if (ts <= lastTimestamp) {
@@ -121,9 +112,7 @@ public final class LogicalMasterRole implements Role {
         if (ticker != null) {
             ticker.cancel(false);
         }
-        for (Member m : List.copyOf(members.values())) {
-            m.channel().close();
-        }
+        members.closeAll();
     }
 
     private void tick() {
@@ -134,7 +123,7 @@ public final class LogicalMasterRole implements Role {
     private void execute(List<Action> actions, long hostNanos) {
         for (Action action : actions) {
             if (action instanceof Send send) {
-                Member m = members.get(send.toNodeId());
+                MemberTable.Member m = members.get(send.toNodeId());
                 if (m != null) {
                     ctx.write(m.channel(), send.message());
                     toFlush.add(m.channel());
@@ -153,7 +142,6 @@ public final class LogicalMasterRole implements Role {
 
     @Override
     public void onFrame(Channel channel, Frame frame, long hostNanos) {
-        Integer memberId = channel.attr(MEMBER_ID).get();
         Message message = frame.message();
         if (message instanceof Message.Hello hello) {
             onHello(channel, frame, hello, hostNanos);
@@ -163,14 +151,8 @@ public final class LogicalMasterRole implements Role {
             ctx.send(channel, new Message.CristianResponse(request.requestId(), ctx.clock.readNanos(hostNanos)));
             return;
         }
+        Integer memberId = members.sender(channel, frame);
         if (memberId == null) {
-            refuse(channel, 0, ErrorCode.BAD_REQUEST, "introduce yourself with HELLO before sending "
-                    + frame.type(), "no_hello");
-            return;
-        }
-        if (frame.senderId() != memberId) {
-            refuse(channel, 0, ErrorCode.BAD_REQUEST, "frame claims sender " + frame.senderId()
-                    + " on the connection of node " + memberId, "sender_mismatch");
             return;
         }
         if (message instanceof Message.LogicalReport report) {
@@ -189,51 +171,17 @@ public final class LogicalMasterRole implements Role {
     }
 
     private void onHello(Channel channel, Frame frame, Message.Hello hello, long hostNanos) {
-        int id = frame.senderId();
-        Member existing = members.get(id);
-        HelloGate.Verdict verdict = helloGate.judge(id, ticker != null, channel.attr(MEMBER_ID).get() != null,
-                existing == null ? null : existing.channel(), members.size());
-        if (verdict instanceof HelloGate.Refuse refusal) {
-            refuse(channel, hello.requestId(), refusal.code(), refusal.text(), refusal.why());
+        if (members.onHello(channel, frame, hello, ticker != null, hostNanos) == null) {
             return;
         }
-        if (verdict instanceof HelloGate.Replace) {
-            LOG.info("event=member_replaced id={} old={} new={} note=\"an authenticated HELLO for a connected id\"",
-                    id, existing.channel().remoteAddress(), channel.remoteAddress());
-            members.remove(id);
-            mo.removeMember(id);
-            existing.channel().close();
-        }
-        channel.attr(MEMBER_ID).set(id);
-        members.put(id, new Member(id, hello.name(), channel, hostNanos));
-        mo.addMember(id);
         ProtocolChannels.setReadTimeout(channel, node.options().readTimeoutNanos);
         // WELCOME's interval field carries the step period, so a PO can tell when its --logical-step differs.
         ctx.send(channel, new Message.Welcome(hello.requestId(), ctx.selfId(), config.stepNanos() / 1_000_000L));
-        LOG.info("event=member_joined id={} name={} remote={} members={}", id, LogText.of(hello.name()),
-                channel.remoteAddress(), members.size());
-    }
-
-    private void refuse(Channel channel, long requestId, ErrorCode code, String text, String why) {
-        protocolViolations++;
-        node.metrics().connectionClosed(why);
-        REFUSED_LOG.warn("event=connection_refused why={} remote={} text=\"{}\"", why, channel.remoteAddress(), text);
-        ctx.send(channel, new Message.ErrorMessage(requestId, code, text));
-        channel.close();
     }
 
     @Override
     public void onChannelClosed(Channel channel) {
-        Integer id = channel.attr(MEMBER_ID).get();
-        if (id == null) {
-            return;
-        }
-        Member m = members.get(id);
-        if (m != null && m.channel() == channel) {
-            members.remove(id);
-            mo.removeMember(id);
-            LOG.info("event=member_left id={} name={} members={}", id, m.name(), members.size());
-        }
+        members.onChannelClosed(channel);
     }
 
     private void onRound(LogicalRound round, long hostNanos) {
@@ -269,17 +217,8 @@ public final class LogicalMasterRole implements Role {
     @Override
     public void describe(Map<String, Object> status, long hostNanos) {
         execute(mo.onTick(hostNanos), hostNanos); // the ticks due by now, as the timer would a moment later
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (Member m : new TreeMap<>(members).values()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("id", m.id());
-            e.put("name", m.name());
-            e.put("address", String.valueOf(m.channel().remoteAddress()));
-            e.put("connectedSeconds", (hostNanos - m.joinedHostNanos()) / 1_000_000_000L);
-            list.add(e);
-        }
-        status.put("members", list);
-        status.put("protocolViolations", protocolViolations);
+        status.put("members", members.describe(hostNanos));
+        status.put("protocolViolations", members.protocolViolations());
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("object", "MO");
         LogicalJson.counter(l, mo.clock(), observedViolations);
@@ -329,7 +268,7 @@ public final class LogicalMasterRole implements Role {
         if (id == ctx.selfId()) {
             return ctx.name();
         }
-        Member m = members.get(id);
+        MemberTable.Member m = members.get(id);
         return m == null ? null : m.name();
     }
 }

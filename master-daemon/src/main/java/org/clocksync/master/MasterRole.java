@@ -1,14 +1,10 @@
 package org.clocksync.master;
 
 import io.netty.channel.Channel;
-import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.core.Action;
 import org.clocksync.core.AdjustClock;
@@ -20,14 +16,13 @@ import org.clocksync.core.berkeley.MemberResult;
 import org.clocksync.core.berkeley.RoundReport;
 import org.clocksync.daemon.DurationParser;
 import org.clocksync.daemon.HostClock;
-import org.clocksync.daemon.HelloGate;
+import org.clocksync.daemon.MemberTable;
 import org.clocksync.daemon.LogText;
 import org.clocksync.daemon.Node;
 import org.clocksync.daemon.NodeContext;
 import org.clocksync.daemon.ProtocolChannels;
 import org.clocksync.daemon.RateLimitedLog;
 import org.clocksync.daemon.Role;
-import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.Message;
 import org.slf4j.Logger;
@@ -36,10 +31,8 @@ import org.slf4j.LoggerFactory;
 /** The master role: accepts members, runs the Berkeley coordinator on a timer and sends what it decides. */
 public final class MasterRole implements Role {
     private static final Logger LOG = LoggerFactory.getLogger(MasterRole.class);
-    /** Refusals and members' error frames: a misbehaving client may repeat them as fast as it likes. */
-    private static final RateLimitedLog REFUSED_LOG = new RateLimitedLog(LOG, 5_000_000_000L);
+    /** Members' error frames: a misbehaving member may repeat them as fast as it likes. */
     private static final RateLimitedLog MEMBER_ERROR_LOG = new RateLimitedLog(LOG, 5_000_000_000L);
-    static final AttributeKey<Integer> MEMBER_ID = AttributeKey.valueOf("clocksync.memberId");
     /** How often the coordinator is ticked; rounds start on the first tick after they are due. */
     static final long TICK_MILLIS = 2;
     static final int MAX_MEMBERS = 4096;
@@ -47,20 +40,16 @@ public final class MasterRole implements Role {
     private final Node node;
     private final NodeContext ctx;
     private final BerkeleyCoordinator coordinator;
-    private final Map<Integer, Member> members = new HashMap<>();
-    private final HelloGate helloGate;
+    private final MemberTable members;
     /** Channels written but not yet flushed in this batch; a list, since each member gets one adjust per round. */
     private final List<Channel> toFlush = new ArrayList<>();
     private ScheduledFuture<?> ticker;
     private RoundReport lastRound;
     private final MemberReach memberReach = new MemberReach();
     private long lastRoundHostNanos;
-    private long protocolViolations;
     private final long firstRoundDelayMillis;
 
     /** A connected member: who it said it is, and where it is. */
-    private record Member(int id, String name, Channel channel, long joinedHostNanos) {
-    }
 
     public MasterRole(Node node) {
         this(node, 0);
@@ -75,11 +64,12 @@ public final class MasterRole implements Role {
         this.firstRoundDelayMillis = firstRoundDelayMillis;
         this.node = node;
         this.ctx = node.context();
-        this.helloGate = new HelloGate("the master", ctx.selfId(), MAX_MEMBERS, node.security().authenticated());
         var o = node.options();
         this.coordinator = new BerkeleyCoordinator(o.id,
                 new BerkeleyConfig(o.intervalNanos, o.burst, o.roundTimeoutNanos, o.maxDeviationNanos,
                         o.probationRounds, o.upstream != null), ctx.clock);
+        this.members = new MemberTable("the master", node, MAX_MEMBERS, LOG, coordinator::addMember,
+                coordinator::removeMember);
     }
 
     @Override
@@ -106,9 +96,7 @@ public final class MasterRole implements Role {
         if (ticker != null) {
             ticker.cancel(false);
         }
-        for (Member m : List.copyOf(members.values())) {
-            m.channel().close();
-        }
+        members.closeAll();
     }
 
     private void tick() {
@@ -119,7 +107,7 @@ public final class MasterRole implements Role {
     private void execute(List<Action> actions, long hostNanos) {
         for (Action action : actions) {
             if (action instanceof Send send) {
-                Member m = members.get(send.toNodeId());
+                MemberTable.Member m = members.get(send.toNodeId());
                 if (m == null) {
                     continue;
                 }
@@ -145,7 +133,6 @@ public final class MasterRole implements Role {
 
     @Override
     public void onFrame(Channel channel, Frame frame, long hostNanos) {
-        Integer memberId = channel.attr(MEMBER_ID).get();
         Message message = frame.message();
         if (message instanceof Message.Hello hello) {
             onHello(channel, frame, hello, hostNanos);
@@ -155,72 +142,33 @@ public final class MasterRole implements Role {
             ctx.send(channel, new Message.CristianResponse(request.requestId(), ctx.clock.readNanos(hostNanos)));
             return;
         }
+        Integer memberId = members.sender(channel, frame);
         if (memberId == null) {
-            refuse(channel, 0, ErrorCode.BAD_REQUEST, "introduce yourself with HELLO before sending "
-                    + frame.type(), "no_hello");
-            return;
-        }
-        if (frame.senderId() != memberId) {
-            refuse(channel, 0, ErrorCode.BAD_REQUEST, "frame claims sender " + frame.senderId()
-                    + " on the connection of node " + memberId, "sender_mismatch");
             return;
         }
         if (message instanceof Message.BerkeleyReply reply) {
             execute(coordinator.onReply(memberId, reply, hostNanos), hostNanos);
         } else if (message instanceof Message.ErrorMessage error) {
-            MEMBER_ERROR_LOG.warn("event=member_error id={} code={} text=\"{}\"", memberId, error.code(), LogText.of(error.text()));
+            MEMBER_ERROR_LOG.warn("event=member_error id={} code={} text=\"{}\"", memberId, error.code(),
+                    LogText.of(error.text()));
         } else {
             LOG.debug("event=ignored type={} from={}", frame.type(), memberId);
         }
     }
 
     private void onHello(Channel channel, Frame frame, Message.Hello hello, long hostNanos) {
-        int id = frame.senderId();
-        Member existing = members.get(id);
-        HelloGate.Verdict verdict = helloGate.judge(id, ticker != null, channel.attr(MEMBER_ID).get() != null,
-                existing == null ? null : existing.channel(), members.size());
-        if (verdict instanceof HelloGate.Refuse refusal) {
-            refuse(channel, hello.requestId(), refusal.code(), refusal.text(), refusal.why());
+        if (members.onHello(channel, frame, hello, ticker != null, hostNanos) == null) {
             return;
         }
-        if (verdict instanceof HelloGate.Replace) {
-            LOG.info("event=member_replaced id={} old={} new={} note=\"an authenticated HELLO for a connected id\"",
-                    id, existing.channel().remoteAddress(), channel.remoteAddress());
-            members.remove(id);
-            coordinator.removeMember(id);
-            existing.channel().close();
-        }
-        channel.attr(MEMBER_ID).set(id);
-        members.put(id, new Member(id, hello.name(), channel, hostNanos));
-        coordinator.addMember(id);
-        long intervalMillis = node.options().intervalNanos / 1_000_000;
         ProtocolChannels.setReadTimeout(channel,
                 Math.max(node.options().readTimeoutNanos, 3 * node.options().intervalNanos));
+        long intervalMillis = node.options().intervalNanos / 1_000_000;
         ctx.send(channel, new Message.Welcome(hello.requestId(), ctx.selfId(), intervalMillis));
-        LOG.info("event=member_joined id={} name={} remote={} members={}", id, LogText.of(hello.name()),
-                channel.remoteAddress(), members.size());
-    }
-
-    private void refuse(Channel channel, long requestId, ErrorCode code, String text, String why) {
-        protocolViolations++;
-        node.metrics().connectionClosed(why);
-        REFUSED_LOG.warn("event=connection_refused why={} remote={} text=\"{}\"", why, channel.remoteAddress(), text);
-        ctx.send(channel, new Message.ErrorMessage(requestId, code, text));
-        channel.close();
     }
 
     @Override
     public void onChannelClosed(Channel channel) {
-        Integer id = channel.attr(MEMBER_ID).get();
-        if (id == null) {
-            return;
-        }
-        Member m = members.get(id);
-        if (m != null && m.channel() == channel) {
-            members.remove(id);
-            coordinator.removeMember(id);
-            LOG.info("event=member_left id={} name={} members={}", id, m.name(), members.size());
-        }
+        members.onChannelClosed(channel);
     }
 
     private void onRound(RoundReport report, long hostNanos) {
@@ -264,20 +212,11 @@ public final class MasterRole implements Role {
 
     @Override
     public void describe(Map<String, Object> status, long hostNanos) {
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (Member m : new TreeMap<>(members).values()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("id", m.id());
-            e.put("name", m.name());
-            e.put("address", String.valueOf(m.channel().remoteAddress()));
-            e.put("connectedSeconds", (hostNanos - m.joinedHostNanos()) / 1_000_000_000L);
-            list.add(e);
-        }
-        status.put("members", list);
+        status.put("members", members.describe(hostNanos));
         status.put("intervalNanos", node.options().intervalNanos);
         status.put("roundsCompleted", coordinator.roundsCompleted());
         status.put("staleReplies", coordinator.staleReplies());
-        status.put("protocolViolations", protocolViolations);
+        status.put("protocolViolations", members.protocolViolations());
         status.put("lastRound", lastRound == null ? null : RoundJson.of(lastRound, lastRoundHostNanos, hostNanos,
                 this::memberName, memberReach::reach));
     }
@@ -286,7 +225,7 @@ public final class MasterRole implements Role {
         if (id == ctx.selfId()) {
             return ctx.name();
         }
-        Member m = members.get(id);
+        MemberTable.Member m = members.get(id);
         return m == null ? null : m.name();
     }
 }
