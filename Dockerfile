@@ -1,4 +1,5 @@
-# One image for both daemons and clockctl. Build the jars first (./mvnw -DskipTests package), then:
+# One image for both daemons and clockctl, each with its own jar (jars/master-daemon.jar, jars/slave-daemon.jar,
+# jars/clockctl.jar) beside one lib/ of the libraries they share. Build the jars first (./mvnw -DskipTests package), then:
 #   docker build -t clocksync:dev .
 # Where no registry is reachable, build a base image offline and pass it:
 #   docker build -t clocksync:dev --build-arg BASE_IMAGE="$(scripts/base-image)" .
@@ -12,8 +13,9 @@ RUN groupadd --system --gid ${CLOCKSYNC_UID} clocksync \
 WORKDIR /opt/clocksync
 COPY bin/ bin/
 COPY docker/run docker/healthcheck docker/
-COPY slave-daemon/target/lib/ slave-daemon/target/lib/
-COPY slave-daemon/target/slave-daemon.jar slave-daemon/target/slave-daemon.jar
+# clockctl's lib/ holds every library the two daemons use too (and the simulator); one copy serves all three jars.
+COPY clockctl/target/lib/ lib/
+COPY master-daemon/target/master-daemon.jar slave-daemon/target/slave-daemon.jar clockctl/target/clockctl.jar jars/
 
 USER clocksync
 ENV CLOCKSYNC_ADMIN_PORT=8700 \

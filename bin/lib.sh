@@ -1,21 +1,43 @@
-# Shared by the launchers: finds the project, builds the jars once if they are missing, runs a main class.
+# Shared by the launchers: finds the project, builds the jars once if they are missing, runs a module's main class.
+# Each program has its own jar: master-daemon/target/master-daemon.jar, slave-daemon/target/slave-daemon.jar,
+# clockctl/target/clockctl.jar, each with its libraries in target/lib. The container image lays them out flat:
+# jars/*.jar beside one lib/ (CLOCKSYNC_ROOT/jars exists there).
 CLOCKSYNC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CLOCKSYNC_JAR="$CLOCKSYNC_ROOT/slave-daemon/target/slave-daemon.jar"
-CLOCKSYNC_LIB="$CLOCKSYNC_ROOT/slave-daemon/target/lib"
 
+# clocksync_paths MODULE: sets CLOCKSYNC_JAR and CLOCKSYNC_LIB for that module's jar.
+clocksync_paths() {
+  local module="$1"
+  if [ -d "$CLOCKSYNC_ROOT/jars" ]; then
+    CLOCKSYNC_JAR="$CLOCKSYNC_ROOT/jars/$module.jar"
+    CLOCKSYNC_LIB="$CLOCKSYNC_ROOT/lib"
+  else
+    CLOCKSYNC_JAR="$CLOCKSYNC_ROOT/$module/target/$module.jar"
+    CLOCKSYNC_LIB="$CLOCKSYNC_ROOT/$module/target/lib"
+  fi
+}
+
+# clocksync_ensure_built [MODULE]: builds once when that module's jar (without MODULE: any of the three) is missing.
 clocksync_ensure_built() {
-  if [ ! -f "$CLOCKSYNC_JAR" ] || [ ! -d "$CLOCKSYNC_LIB" ]; then
+  local module missing=0
+  for module in ${1:-master-daemon slave-daemon clockctl}; do
+    clocksync_paths "$module"
+    if [ ! -f "$CLOCKSYNC_JAR" ] || [ ! -d "$CLOCKSYNC_LIB" ]; then
+      missing=1
+    fi
+  done
+  if [ "$missing" = 1 ]; then
     echo "clocksync: building the jars once (./mvnw package -DskipTests)..." >&2
-    (cd "$CLOCKSYNC_ROOT" && ./mvnw -q -B -ntp -DskipTests -pl slave-daemon -am package) >&2 || {
-      echo "clocksync: the build failed; run './mvnw -pl slave-daemon -am package' to see why" >&2
+    (cd "$CLOCKSYNC_ROOT" && ./mvnw -q -B -ntp -DskipTests -pl master-daemon,slave-daemon,clockctl -am package) >&2 || {
+      echo "clocksync: the build failed; run './mvnw -pl master-daemon,slave-daemon,clockctl -am package' to see why" >&2
       exit 1
     }
   fi
 }
 
+# clocksync_java MODULE MAIN-CLASS ARGS...: runs MAIN-CLASS from MODULE's jar.
 clocksync_java() {
-  local main="$1"; shift
-  clocksync_ensure_built
+  local module="$1" main="$2"; shift 2
+  clocksync_ensure_built "$module"
   if ! command -v java >/dev/null 2>&1; then
     echo "clocksync: no 'java' on PATH; install a Java 17 runtime (Debian: apt-get install openjdk-17-jre-headless)" >&2
     exit 1

@@ -11,7 +11,7 @@ import org.clocksync.core.berkeley.BerkeleyFollower;
 import org.clocksync.core.clock.ServiceClock;
 import org.clocksync.core.clock.ServiceClockConfig;
 import org.clocksync.core.clock.SimulatedHardwareClock;
-import org.clocksync.daemon.HostClock;
+import org.clocksync.node.runtime.HostClock;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.Message;
 

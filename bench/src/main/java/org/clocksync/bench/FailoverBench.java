@@ -252,7 +252,7 @@ public final class FailoverBench {
         private long termsUsed = -1;
 
         /** A private copy of the daemon jars, so that every kill of a run measures the same build. */
-        private final Path jars;
+        private final DaemonJars jars;
 
         Run(Path root, String election, int basePort) throws IOException {
             this.root = root;
@@ -262,7 +262,7 @@ public final class FailoverBench {
                 requireFree(basePort + id);
                 requireFree(basePort + 100 + id);
             }
-            this.jars = copyDaemonJars(root);
+            this.jars = DaemonJars.copy(root, "clocksync-failover-bench");
             for (String[] n : NODES) {
                 int id = Integer.parseInt(n[1]);
                 boolean master = id == 5;
@@ -275,8 +275,7 @@ public final class FailoverBench {
                 // As bin/master-daemon and bin/slave-daemon run them (same JVM options), from the private copy.
                 List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
                                 .toString(), "-Xmx96m", "-XX:+UseSerialGC", "-Xss512k", "-cp",
-                        jars.resolve("slave-daemon.jar") + ":" + jars.resolve("lib") + "/*",
-                        master ? "org.clocksync.master.MasterDaemon" : "org.clocksync.slave.SlaveDaemon",
+                        jars.classpath(master), DaemonJars.mainClass(master),
                         "--id", n[1], "--name", n[0],
                         "--listen", "127.0.0.1:" + (basePort + id), "--admin", "127.0.0.1:" + (basePort + 100 + id),
                         "--sim-offset", n[2], "--sim-drift-ppm", n[3], "--peers", String.join(",", peers),
@@ -289,34 +288,9 @@ public final class FailoverBench {
             }
         }
 
-        /**
-         * Copies slave-daemon/target/slave-daemon.jar and its lib/ (what bin/ runs) to a temporary directory: a build
-         * running meanwhile (the launchers build on demand, others may run Maven) cannot swap jars under a restart.
-         */
-        private static Path copyDaemonJars(Path root) throws IOException {
-            Path jar = root.resolve("slave-daemon/target/slave-daemon.jar");
-            Path lib = root.resolve("slave-daemon/target/lib");
-            if (!Files.isRegularFile(jar) || !Files.isDirectory(lib)) {
-                throw new IllegalStateException(jar + " or " + lib + " is missing; build first:"
-                        + " ./mvnw -B -DskipTests -pl bench -am install");
-            }
-            Path dir = Files.createTempDirectory("clocksync-failover-bench");
-            Files.createDirectories(dir.resolve("lib"));
-            Files.copy(jar, dir.resolve("slave-daemon.jar"));
-            try (var files = Files.list(lib)) {
-                for (Path f : files.toList()) {
-                    Files.copy(f, dir.resolve("lib").resolve(f.getFileName()));
-                }
-            }
-            return dir;
-        }
 
         private void deleteJars() {
-            try (var walk = Files.walk(jars)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // A temporary directory left behind is no reason to fail the bench.
-            }
+            jars.close();
         }
 
         private static void requireFree(int port) {

@@ -109,7 +109,7 @@ public final class LogicalRunBench {
         }
 
         void execute() throws Exception {
-            Path jars = copyDaemonJars(root);
+            DaemonJars jars = DaemonJars.copy(root, "clocksync-logical-bench");
             Thread reaper = new Thread(() -> processes.forEach(Process::destroyForcibly));
             Runtime.getRuntime().addShutdownHook(reaper);
             try {
@@ -133,17 +133,14 @@ public final class LogicalRunBench {
                     }
                 }
                 Runtime.getRuntime().removeShutdownHook(reaper);
-                try (var walk = Files.walk(jars)) {
-                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
+                jars.close();
             }
         }
 
-        private void start(Path jars, String name, int id) throws IOException {
+        private void start(DaemonJars jars, String name, int id) throws IOException {
             List<String> cmd = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
                             .toString(), "-Xmx96m", "-XX:+UseSerialGC", "-Xss512k", "-cp",
-                    jars.resolve("slave-daemon.jar") + ":" + jars.resolve("lib") + "/*",
-                    id == MASTER ? "org.clocksync.master.MasterDaemon" : "org.clocksync.slave.SlaveDaemon",
+                    jars.classpath(id == MASTER), DaemonJars.mainClass(id == MASTER),
                     "--id", Integer.toString(id), "--name", name, "--clock", "logical",
                     "--listen", "127.0.0.1:" + (basePort + id), "--admin", "127.0.0.1:" + admin(id)));
             if (id != MASTER) {
@@ -369,23 +366,6 @@ public final class LogicalRunBench {
             return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
         }
 
-        private static Path copyDaemonJars(Path root) throws IOException {
-            Path jar = root.resolve("slave-daemon/target/slave-daemon.jar");
-            Path lib = root.resolve("slave-daemon/target/lib");
-            if (!Files.isRegularFile(jar) || !Files.isDirectory(lib)) {
-                throw new IllegalStateException(jar + " or " + lib + " is missing; build first:"
-                        + " ./mvnw -B -DskipTests -pl bench -am install");
-            }
-            Path dir = Files.createTempDirectory("clocksync-logical-bench");
-            Files.createDirectories(dir.resolve("lib"));
-            Files.copy(jar, dir.resolve("slave-daemon.jar"));
-            try (var files = Files.list(lib)) {
-                for (Path f : files.toList()) {
-                    Files.copy(f, dir.resolve("lib").resolve(f.getFileName()));
-                }
-            }
-            return dir;
-        }
 
         private static void requireFree(int port) {
             try (ServerSocket s = new ServerSocket()) {

@@ -45,7 +45,9 @@ final class DaemonProcess implements AutoCloseable {
         this.listenPort = listenPort;
         this.adminPort = adminPort;
         Path root = Paths.get(System.getProperty("clocksync.root", "..")).toAbsolutePath().normalize();
-        Path jar = root.resolve("slave-daemon/target/slave-daemon.jar");
+        // Each daemon runs from its own module's jar, as bin/master-daemon and bin/slave-daemon run it.
+        String module = mainClass.endsWith("MasterDaemon") ? "master-daemon" : "slave-daemon";
+        Path jar = root.resolve(module + "/target/" + module + ".jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: run the tests through Maven (verify) so the jars"
                     + " are packaged first");
@@ -53,7 +55,7 @@ final class DaemonProcess implements AutoCloseable {
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx96m", "-XX:+UseSerialGC",
                 "-Dio.netty.leakDetection.level=" + leakDetection,
-                "-cp", jar + ":" + root.resolve("slave-daemon/target/lib") + "/*", mainClass,
+                "-cp", jar + ":" + root.resolve(module + "/target/lib") + "/*", mainClass,
                 "--id", Integer.toString(id), "--name", name,
                 "--listen", "127.0.0.1:" + listenPort, "--admin", "127.0.0.1:" + adminPort));
         cmd.addAll(extraArgs);

@@ -75,7 +75,7 @@ class DashboardIT {
 
             for (String path : List.of("/dashboard/", "/dashboard/index.html", "/dashboard/../status",
                     "/dashboard/%2e%2e/AdminHandler.class", "/dashboard/app.js/", "/AdminHandler.class",
-                    "/org/clocksync/daemon/dashboard/app.js", "/dashboard/app.js%00.html", "/index.html")) {
+                    "/org/clocksync/node/admin/dashboard/app.js", "/dashboard/app.js%00.html", "/index.html")) {
                 assertThat(get(lab.adminPort, path).statusCode()).as(path).isEqualTo(404);
             }
             for (String path : List.of("/status", "/metrics")) {

@@ -25,7 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.clocksync.core.ntp.NtpExchange;
-import org.clocksync.daemon.HostClock;
+import org.clocksync.node.runtime.HostClock;
 import org.clocksync.protocol.ntp.NtpCodec;
 import org.clocksync.protocol.ntp.NtpDecoded;
 import org.clocksync.protocol.ntp.NtpPacket;

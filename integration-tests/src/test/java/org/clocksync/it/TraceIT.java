@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.clocksync.cli.ClockCtl;
+import org.clocksync.clockctl.ClockCtl;
 import org.clocksync.core.logical.TraceAnalysis;
 import org.clocksync.core.logical.TraceEvent;
 import org.clocksync.core.logical.TraceFormat;

@@ -1,9 +1,11 @@
 package org.clocksync.master;
 
+import org.clocksync.node.role.MasterRole;
+
 import java.util.concurrent.Callable;
-import org.clocksync.daemon.DaemonLauncher;
-import org.clocksync.daemon.DaemonOptions;
-import org.clocksync.logical.LogicalMasterRole;
+import org.clocksync.node.DaemonLauncher;
+import org.clocksync.node.config.DaemonOptions;
+import org.clocksync.node.role.logical.LogicalMasterRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -21,10 +23,10 @@ public final class MasterDaemon implements Callable<Integer> {
     @Override
     public Integer call() {
         if (options.listen == null) {
-            options.listen = new org.clocksync.daemon.HostPort("127.0.0.1", 7700);
+            options.listen = new org.clocksync.node.config.HostPort("127.0.0.1", 7700);
         }
         if (options.admin == null) {
-            options.admin = new org.clocksync.daemon.HostPort("127.0.0.1", 8700);
+            options.admin = new org.clocksync.node.config.HostPort("127.0.0.1", 8700);
         }
         String problem = options.byzantine != null ? "--byzantine is for process objects (slave-daemon --clock"
                 + " logical); the master object is trusted, drop --byzantine here" : null;

@@ -1,5 +1,7 @@
 package org.clocksync.master;
 
+import org.clocksync.node.config.*;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -7,9 +9,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.clocksync.core.logical.ByzantineBehaviour;
-import org.clocksync.daemon.DaemonLauncher;
-import org.clocksync.daemon.DaemonOptions;
-import org.clocksync.daemon.PeerSpec;
+import org.clocksync.node.DaemonLauncher;
+import org.clocksync.node.config.DaemonOptions;
+import org.clocksync.node.config.PeerSpec;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

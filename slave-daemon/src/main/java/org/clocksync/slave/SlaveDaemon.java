@@ -1,9 +1,11 @@
 package org.clocksync.slave;
 
+import org.clocksync.node.role.SlaveRole;
+
 import java.util.concurrent.Callable;
-import org.clocksync.daemon.DaemonLauncher;
-import org.clocksync.daemon.DaemonOptions;
-import org.clocksync.logical.LogicalProcessRole;
+import org.clocksync.node.DaemonLauncher;
+import org.clocksync.node.config.DaemonOptions;
+import org.clocksync.node.role.logical.LogicalProcessRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

@@ -1,0 +1,369 @@
+package org.clocksync.node;
+
+import org.clocksync.node.config.DaemonOptions;
+import org.clocksync.node.config.HostPort;
+import org.clocksync.core.Durations;
+import org.clocksync.node.metrics.DaemonMetrics;
+import org.clocksync.node.net.ProtocolChannels;
+import org.clocksync.node.net.ConnectionLimiter;
+import org.clocksync.node.net.ProtocolSecurity;
+import org.clocksync.node.net.Loopback;
+import org.clocksync.node.admin.AdminHttpServer;
+import org.clocksync.node.runtime.NodeContext;
+import org.clocksync.node.runtime.HostClock;
+import org.clocksync.node.runtime.TrackingJson;
+import org.clocksync.node.role.Role;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.clocksync.core.clock.ServiceClock;
+import org.clocksync.core.clock.ServiceClockConfig;
+import org.clocksync.core.clock.SimulatedHardwareClock;
+import org.clocksync.node.cluster.ClusterAgent;
+import org.clocksync.node.ntp.NtpServer;
+import org.clocksync.node.ntp.UpstreamClient;
+import org.clocksync.protocol.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running daemon: the protocol listener, the admin HTTP server, the clocks and the current role.
+ * All protocol work runs on one event-loop thread so that the core state machines need no locks.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    /** How often the key file is checked for a new version (a rotation step). */
+    static final long KEY_RELOAD_CHECK_SECONDS = 2;
+
+    private final DaemonOptions options;
+    private final EventLoopGroup protocolGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup adminGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final DaemonMetrics metrics;
+    private final NodeContext context;
+    private final ConnectionLimiter limiter;
+    /** The cluster key and TLS material: every protocol pipeline takes its codec and TLS handler from here. */
+    private final ProtocolSecurity security;
+    private volatile Role role;
+    /** Heartbeats, failure detection and elections; null when the node has no --peers. */
+    private final ClusterAgent cluster;
+    private Channel protocolChannel;
+    private AdminHttpServer admin;
+    private NtpServer ntpServer;
+    /** The NTP client of --upstream; null without it. */
+    private UpstreamClient upstreamClient;
+
+    public Node(DaemonOptions options, Function<Node, Role> roleFactory) {
+        this.options = options;
+        this.metrics = new DaemonMetrics(options.id, options.displayName());
+        long startedHostNanos = HostClock.nowNanos();
+        // Sequences start at the host time in ns, so a restarted node signs above every number it used before.
+        this.security = ProtocolSecurity.from(options, startedHostNanos);
+        SimulatedHardwareClock hardware = new SimulatedHardwareClock(
+                options.simOffsetNanos, options.simDriftPpm, startedHostNanos);
+        ServiceClock serviceClock = new ServiceClock(hardware,
+                new ServiceClockConfig(options.maxSlewPpm, options.stepThresholdNanos, 1));
+        this.context = new NodeContext(options, protocolGroup.next(), hardware, serviceClock, metrics,
+                startedHostNanos);
+        this.limiter = new ConnectionLimiter(options.maxConnections, options.maxConnectionsPerAddress, metrics);
+        this.role = roleFactory.apply(this);
+        this.cluster = options.peers.isEmpty() ? null : new ClusterAgent(this, "MASTER".equals(role.name()));
+        metrics.gauge("clocksync.clock.offset.from.host.seconds",
+                "Service clock minus host clock (the node's true error when the host clock is the reference)",
+                () -> serviceClock.offsetFromHostNanos(HostClock.nowNanos()) / 1e9);
+    }
+
+    /** Binds the listeners and starts the role; throws with a clear message when an address is taken. */
+    public Node start() {
+        HostPort listen = options.listen != null ? options.listen : new HostPort("127.0.0.1", 0);
+        ServerBootstrap server = new ServerBootstrap()
+                .group(protocolGroup, protocolGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ProtocolChannels.configureInbound(ch, Node.this, limiter, options.helloTimeoutNanos);
+                    }
+                });
+        try {
+            protocolChannel = server.bind(listen.toSocketAddress()).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("cannot listen on " + listen + " (--listen): " + e.getMessage()
+                    + "; is another daemon running there?", e);
+        }
+        HostPort adminAddress = options.admin != null ? options.admin : new HostPort("127.0.0.1", 0);
+        try {
+            admin = new AdminHttpServer(adminGroup, this).bind(adminAddress);
+        } catch (Exception e) {
+            close();
+            throw new IllegalStateException("cannot listen on " + adminAddress + " (--admin): " + e.getMessage()
+                    + "; is another daemon running there?", e);
+        }
+        if (options.ntp != null) {
+            try {
+                ntpServer = NtpServer.bind(this, options.ntp);
+            } catch (IllegalStateException e) {
+                close();
+                throw e;
+            }
+        }
+        warmUp();
+        if (security.authenticated()) {
+            adminGroup.scheduleAtFixedRate(security::reloadKeysIfChanged, KEY_RELOAD_CHECK_SECONDS,
+                    KEY_RELOAD_CHECK_SECONDS, TimeUnit.SECONDS);
+        }
+        if (options.upstream != null) {
+            // After the warm-up, which keeps the protocol loop busy: samples stamped late would start it off wrong.
+            try {
+                upstreamClient = UpstreamClient.start(this, options.upstream);
+            } catch (IllegalStateException e) {
+                close();
+                throw e;
+            }
+        }
+        context.loop.execute(() -> context.startTrace(role.name()));
+        context.loop.execute(() -> role.start());
+        if (cluster != null) {
+            context.loop.execute(cluster::start);
+        }
+        LOG.info("event=ready id={} name={} role={} listen={} admin={} ntp={} keys={} tls={} simOffset={}"
+                        + " simDriftPpm={}",
+                options.id, options.displayName(), role.name(), boundListen(), boundAdmin(),
+                ntpServer == null ? "off" : ntpServer.boundAddress(),
+                security.authenticated() ? security.keyIds() : "none (frames are not authenticated)",
+                security.tls() ? "mutual" : "off",
+                Durations.signed(options.simOffsetNanos), options.simDriftPpm);
+        return this;
+    }
+
+    private void warmUp() {
+        if (options.warmupExchanges <= 0) {
+            return;
+        }
+        long startedNanos = System.nanoTime();
+        Warmup.stateMachines(options.warmupExchanges / 4);
+        InetSocketAddress target = Loopback.reach((InetSocketAddress) protocolChannel.localAddress());
+        int done;
+        try {
+            done = Warmup.overLoopback(this, target, options.warmupExchanges).get(15, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("event=warmup_failed error=\"{}\" note=\"the first rounds will be less accurate\"",
+                    String.valueOf(e));
+            return;
+        }
+        LOG.info("event=warmup exchanges={} millis={} note=\"hot path compiled before joining\"", done,
+                (System.nanoTime() - startedNanos) / 1_000_000);
+    }
+
+    public HostPort boundListen() {
+        InetSocketAddress a = (InetSocketAddress) protocolChannel.localAddress();
+        return new HostPort(a.getHostString(), a.getPort());
+    }
+
+    public HostPort boundAdmin() {
+        return admin.boundAddress();
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    /** Every decoded frame: the cluster agent sees it first (epoch gate, heartbeats, elections), then the role. */
+    public void onFrame(Channel channel, Frame frame, long hostNanos) {
+        if (cluster != null && !cluster.admit(channel, frame, hostNanos)) {
+            return;
+        }
+        role.onFrame(channel, frame, hostNanos);
+    }
+
+    /** The master this node follows told its id (WELCOME); in the initial epoch that is how slaves learn it. */
+    public void coordinatorKnown(int coordinatorId) {
+        if (cluster != null) {
+            cluster.onCoordinatorKnown(coordinatorId);
+        }
+    }
+
+    /** Replaces the role (an election made this node master, or it follows another); on the event loop only. */
+    public void switchRole(Role next, String reason) {
+        assert context.loop.inEventLoop();
+        Role previous = role;
+        previous.stop();
+        role = next;
+        LOG.info("event=role_change id={} from={} to={} reason=\"{}\"", options.id, previous.name(), next.name(),
+                reason);
+        context.traceInternal("role_change from=" + previous.name() + " to=" + next.name() + " reason=\"" + reason + "\"");
+        next.start();
+    }
+
+    /** Starts a Chandy-Lamport snapshot with this node as initiator (needs --peers); on any thread. */
+    public CompletableFuture<ClusterAgent.SnapshotOutcome> snapshot() {
+        if (cluster == null) {
+            return CompletableFuture.completedFuture(new ClusterAgent.SnapshotOutcome(false,
+                    "snapshots run over the links between --peers; this node has no --peers", null));
+        }
+        CompletableFuture<ClusterAgent.SnapshotOutcome> result = new CompletableFuture<>();
+        try {
+            context.loop.execute(() -> cluster.startSnapshot().whenComplete((outcome, error) -> {
+                if (error != null) {
+                    result.completeExceptionally(error);
+                } else {
+                    result.complete(outcome);
+                }
+            }));
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /** The cluster agent, or null without --peers. */
+    public ClusterAgent cluster() {
+        return cluster;
+    }
+
+    public NodeContext context() {
+        return context;
+    }
+
+    public DaemonMetrics metrics() {
+        return metrics;
+    }
+
+    public DaemonOptions options() {
+        return options;
+    }
+
+    public EventLoopGroup protocolGroup() {
+        return protocolGroup;
+    }
+
+    public ProtocolSecurity security() {
+        return security;
+    }
+
+    public ConnectionLimiter limiter() {
+        return limiter;
+    }
+
+    /** Builds /status on the protocol loop so that it sees a consistent state; the clock is read there. */
+    public CompletableFuture<Map<String, Object>> status() {
+        CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
+        try {
+            context.loop.execute(() -> {
+                try {
+                    result.complete(statusNow(HostClock.nowNanos()));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private Map<String, Object> statusNow(long hostNanos) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("id", options.id);
+        s.put("name", options.displayName());
+        s.put("role", cluster != null ? cluster.roleName() : role.name());
+        s.put("coordinatorId", cluster != null && cluster.coordinatorId() != 0 ? cluster.coordinatorId()
+                : role.coordinatorId());
+        s.put("epoch", context.epoch());
+        s.put("clockOffsetFromHostNanos", context.clock.offsetFromHostNanos(hostNanos));
+        s.put("hostTimeNanos", hostNanos);
+        s.put("serviceTimeNanos", context.clock.readNanos(hostNanos));
+        s.put("lamport", context.lamport());
+        s.put("uptimeSeconds", (hostNanos - context.startedHostNanos) / 1_000_000_000L);
+        Map<String, Object> clock = new LinkedHashMap<>();
+        clock.put("simulatedOffsetNanos", options.simOffsetNanos);
+        clock.put("simulatedDriftPpm", options.simDriftPpm);
+        clock.put("correctionNanos", context.clock.correctionNanos(hostNanos));
+        clock.put("pendingSlewNanos", context.clock.pendingSlewNanos(hostNanos));
+        clock.put("stepsTaken", context.clock.stepsTaken());
+        clock.put("frequencyCorrectionPpm", context.clock.frequencyPpm());
+        double drift = context.discipline.estimatedDriftPpm();
+        clock.put("estimatedDriftPpm", Double.isNaN(drift) ? null : drift);
+        clock.put("driftSamples", context.discipline.samples());
+        clock.put("driftUpdatesSkipped", context.discipline.skippedUpdates());
+        clock.put("lastCorrectionNanos", context.lastAdjustNanos());
+        clock.put("lastCorrectionAgeMillis", context.lastAdjustHostNanos() == 0 ? null
+                : (hostNanos - context.lastAdjustHostNanos()) / 1_000_000L);
+        s.put("clock", clock);
+        s.put("tracking", TrackingJson.of(context, hostNanos));
+        s.put("listen", boundListen().toString());
+        s.put("admin", boundAdmin().toString());
+        s.put("peers", options.peers.stream().map(p -> Map.of("id", p.id(), "address", p.address().toString()))
+                .toList());
+        s.put("openConnections", limiter.openConnections());
+        Map<String, Object> sec = new LinkedHashMap<>();
+        sec.put("authenticated", security.authenticated());
+        sec.put("keyIds", security.keyIds());
+        sec.put("signingKeyId", security.authenticated() ? security.auth().keyRing().signingKey().id() : null);
+        sec.put("tls", security.tls());
+        sec.put("tlsHandshakesFailed", metrics.connectionsClosed("tls_handshake"));
+        sec.put("framesRejected", metrics.rejectedCounts());
+        s.put("security", sec);
+        if (ntpServer != null) {
+            s.put("ntp", ntpServer.describe(hostNanos));
+        }
+        if (upstreamClient != null) {
+            s.put("upstream", upstreamClient.describe(hostNanos));
+        }
+        role.describe(s, hostNanos);
+        if (cluster != null) {
+            cluster.describe(s, hostNanos);
+        }
+        return s;
+    }
+
+    @Override
+    public void close() {
+        if (cluster != null && !context.loop.isShuttingDown()) {
+            try {
+                context.loop.submit(cluster::stop).await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Role r = role;
+        if (r != null && !context.loop.isShuttingDown()) {
+            try {
+                context.loop.submit(r::stop).await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (ntpServer != null) {
+            ntpServer.close();
+        }
+        if (upstreamClient != null) {
+            upstreamClient.close();
+        }
+        if (protocolChannel != null) {
+            protocolChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+        protocolGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        adminGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        context.closeTrace();
+    }
+}

@@ -1,0 +1,231 @@
+package org.clocksync.node.role;
+
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.clocksync.core.Action;
+import org.clocksync.core.AdjustClock;
+import org.clocksync.core.RoundCompleted;
+import org.clocksync.core.Send;
+import org.clocksync.core.berkeley.BerkeleyConfig;
+import org.clocksync.core.berkeley.BerkeleyCoordinator;
+import org.clocksync.core.berkeley.MemberResult;
+import org.clocksync.core.berkeley.RoundReport;
+import org.clocksync.core.Durations;
+import org.clocksync.node.runtime.HostClock;
+import org.clocksync.node.role.MemberTable;
+import org.clocksync.node.log.LogText;
+import org.clocksync.node.Node;
+import org.clocksync.node.runtime.NodeContext;
+import org.clocksync.node.net.ProtocolChannels;
+import org.clocksync.node.log.RateLimitedLog;
+import org.clocksync.node.role.Role;
+import org.clocksync.protocol.Frame;
+import org.clocksync.protocol.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The master role: accepts members, runs the Berkeley coordinator on a timer and sends what it decides. */
+public final class MasterRole implements Role {
+    private static final Logger LOG = LoggerFactory.getLogger(MasterRole.class);
+    /** Members' error frames: a misbehaving member may repeat them as fast as it likes. */
+    private static final RateLimitedLog MEMBER_ERROR_LOG = new RateLimitedLog(LOG, 5_000_000_000L);
+    /** How often the coordinator is ticked; rounds start on the first tick after they are due. */
+    static final long TICK_MILLIS = 2;
+    static final int MAX_MEMBERS = 4096;
+
+    private final Node node;
+    private final NodeContext ctx;
+    private final BerkeleyCoordinator coordinator;
+    private final MemberTable members;
+    /** Channels written but not yet flushed in this batch; a list, since each member gets one adjust per round. */
+    private final List<Channel> toFlush = new ArrayList<>();
+    private ScheduledFuture<?> ticker;
+    private RoundReport lastRound;
+    private final MemberReach memberReach = new MemberReach();
+    private long lastRoundHostNanos;
+    private final long firstRoundDelayMillis;
+
+    /** A connected member: who it said it is, and where it is. */
+
+    public MasterRole(Node node) {
+        this(node, 0);
+    }
+
+    /**
+     * A master whose first round waits {@code firstRoundDelayMillis}: after an election the members are only now
+     * connecting, and a first round with one of them would let that one outvote nobody and follow a master whose
+     * clock nobody has checked yet.
+     */
+    public MasterRole(Node node, long firstRoundDelayMillis) {
+        this.firstRoundDelayMillis = firstRoundDelayMillis;
+        this.node = node;
+        this.ctx = node.context();
+        var o = node.options();
+        this.coordinator = new BerkeleyCoordinator(o.id,
+                new BerkeleyConfig(o.intervalNanos, o.burst, o.roundTimeoutNanos, o.maxDeviationNanos,
+                        o.probationRounds, o.upstream != null), ctx.clock);
+        this.members = new MemberTable("the master", node, MAX_MEMBERS, LOG, coordinator::addMember,
+                coordinator::removeMember);
+    }
+
+    @Override
+    public String name() {
+        return "MASTER";
+    }
+
+    @Override
+    public int coordinatorId() {
+        return ctx.selfId();
+    }
+
+    @Override
+    public void start() {
+        ctx.tracking.expectRoundsEvery(node.options().intervalNanos);
+        ticker = ctx.loop.scheduleAtFixedRate(this::tick, firstRoundDelayMillis, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        LOG.info("event=master_started id={} intervalMillis={} burst={} maxDeviation={}", ctx.selfId(),
+                node.options().intervalNanos / 1_000_000, node.options().burst,
+                Durations.signed(node.options().maxDeviationNanos));
+    }
+
+    @Override
+    public void stop() {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        members.closeAll();
+    }
+
+    private void tick() {
+        long hostNanos = HostClock.nowNanos();
+        execute(coordinator.tick(hostNanos), hostNanos);
+    }
+
+    private void execute(List<Action> actions, long hostNanos) {
+        for (Action action : actions) {
+            if (action instanceof Send send) {
+                MemberTable.Member m = members.get(send.toNodeId());
+                if (m == null) {
+                    continue;
+                }
+                ctx.write(m.channel(), send.message());
+                if (send.message() instanceof Message.BerkeleyPoll poll) {
+                    // Stamp t1 once the poll is encoded, just before the socket write, not when it was decided.
+                    coordinator.onPollSent(m.id(), poll.requestId(), HostClock.nowNanos());
+                    m.channel().flush();
+                } else {
+                    toFlush.add(m.channel());
+                }
+            } else if (action instanceof AdjustClock adjust) {
+                ctx.adjust(adjust, hostNanos);
+            } else if (action instanceof RoundCompleted done) {
+                onRound(done.report(), hostNanos);
+            }
+        }
+        for (Channel c : toFlush) {
+            c.flush();
+        }
+        toFlush.clear();
+    }
+
+    @Override
+    public void onFrame(Channel channel, Frame frame, long hostNanos) {
+        Message message = frame.message();
+        if (message instanceof Message.Hello hello) {
+            onHello(channel, frame, hello, hostNanos);
+            return;
+        }
+        if (message instanceof Message.CristianRequest request) {
+            ctx.send(channel, new Message.CristianResponse(request.requestId(), ctx.clock.readNanos(hostNanos)));
+            return;
+        }
+        Integer memberId = members.sender(channel, frame);
+        if (memberId == null) {
+            return;
+        }
+        if (message instanceof Message.BerkeleyReply reply) {
+            execute(coordinator.onReply(memberId, reply, hostNanos), hostNanos);
+        } else if (message instanceof Message.ErrorMessage error) {
+            MEMBER_ERROR_LOG.warn("event=member_error id={} code={} text=\"{}\"", memberId, error.code(),
+                    LogText.of(error.text()));
+        } else {
+            LOG.debug("event=ignored type={} from={}", frame.type(), memberId);
+        }
+    }
+
+    private void onHello(Channel channel, Frame frame, Message.Hello hello, long hostNanos) {
+        if (members.onHello(channel, frame, hello, ticker != null, hostNanos) == null) {
+            return;
+        }
+        ProtocolChannels.setReadTimeout(channel,
+                Math.max(node.options().readTimeoutNanos, 3 * node.options().intervalNanos));
+        long intervalMillis = node.options().intervalNanos / 1_000_000;
+        ctx.send(channel, new Message.Welcome(hello.requestId(), ctx.selfId(), intervalMillis));
+    }
+
+    @Override
+    public void onChannelClosed(Channel channel) {
+        members.onChannelClosed(channel);
+    }
+
+    private void onRound(RoundReport report, long hostNanos) {
+        lastRound = report;
+        lastRoundHostNanos = hostNanos;
+        ctx.tracking.onRound(hostNanos);
+        memberReach.onRound(report);
+        node.metrics().lastRoundAverageNanos(report.averageNanos());
+        node.metrics().rounds.increment();
+        List<String> leftOut = new ArrayList<>();
+        for (MemberResult r : report.members()) {
+            switch (r.status()) {
+                case EXCLUDED -> node.metrics().membersExcluded.increment();
+                case NO_REPLY -> node.metrics().membersNoReply.increment();
+                case SLOW_REPLY -> node.metrics().membersSlowReply.increment();
+                default -> {
+                    if (r.nodeId() != ctx.selfId()) { // the master's own reading has no round trip
+                        node.metrics().pollRtt.record(r.rttNanos(), TimeUnit.NANOSECONDS);
+                    }
+                }
+            }
+            if (r.status() != MemberResult.Status.INCLUDED) {
+                leftOut.add(r.nodeId() + ":" + r.status().name().toLowerCase());
+            }
+        }
+        LOG.info("event=round round={} members={} included={} leftOut={} average={} durationMicros={}",
+                report.roundId(), report.members().size(), report.includedCount(), leftOut,
+                Durations.signed(report.averageNanos()),
+                (report.finishedHostNanos() - report.startedHostNanos()) / 1000);
+        for (MemberResult r : report.members()) {
+            if (r.status() == MemberResult.Status.EXCLUDED || r.status() == MemberResult.Status.SLOW_REPLY) {
+                LOG.info("event=excluded round={} id={} reason=\"{}\"", report.roundId(), r.nodeId(), r.reason());
+            }
+        }
+    }
+
+    @Override
+    public long lastRoundId() {
+        return lastRound == null ? 0 : lastRound.roundId();
+    }
+
+    @Override
+    public void describe(Map<String, Object> status, long hostNanos) {
+        status.put("members", members.describe(hostNanos));
+        status.put("intervalNanos", node.options().intervalNanos);
+        status.put("roundsCompleted", coordinator.roundsCompleted());
+        status.put("staleReplies", coordinator.staleReplies());
+        status.put("protocolViolations", members.protocolViolations());
+        status.put("lastRound", lastRound == null ? null : RoundJson.of(lastRound, lastRoundHostNanos, hostNanos,
+                this::memberName, memberReach::reach));
+    }
+
+    private String memberName(int id) {
+        if (id == ctx.selfId()) {
+            return ctx.name();
+        }
+        MemberTable.Member m = members.get(id);
+        return m == null ? null : m.name();
+    }
+}

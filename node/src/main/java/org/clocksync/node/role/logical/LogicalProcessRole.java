@@ -1,0 +1,254 @@
+package org.clocksync.node.role.logical;
+
+import io.micrometer.core.instrument.Counter;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.clocksync.core.Action;
+import org.clocksync.core.Send;
+import org.clocksync.core.logical.LogicalConfig;
+import org.clocksync.core.logical.ProcessObject;
+import org.clocksync.core.Durations;
+import org.clocksync.node.runtime.HostClock;
+import org.clocksync.node.config.HostPort;
+import org.clocksync.node.role.MasterLink;
+import org.clocksync.node.log.LogText;
+import org.clocksync.node.Node;
+import org.clocksync.node.runtime.NodeContext;
+import org.clocksync.node.net.ProtocolChannels;
+import org.clocksync.node.role.Role;
+import org.clocksync.protocol.ErrorCode;
+import org.clocksync.protocol.Frame;
+import org.clocksync.protocol.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A process object of the logical-clock system ({@code slave-daemon --clock logical}): keeps one connection to the
+ * master object (HELLO/WELCOME, reconnecting with capped exponential backoff as the slave role does), steps its
+ * {@link ProcessObject} on a timer, sends the reports and requests it decides and applies the offsets it gets.
+ * Its counter runs whether or not the master object is reachable.
+ */
+public final class LogicalProcessRole implements Role {
+    private static final Logger LOG = LoggerFactory.getLogger(LogicalProcessRole.class);
+    /** Silence after which a joined PO sends a keepalive (well inside every read timeout). */
+    private static final long KEEPALIVE_NANOS = 1_000_000_000L;
+
+    private final Node node;
+    private final NodeContext ctx;
+    private final HostPort masterAddress;
+    private final LogicalConfig config;
+    private final ProcessObject po;
+    private final long seed;
+    private final Counter offsetsApplied;
+    private final MasterLink link;
+    private boolean joined;
+    private int coordinatorId;
+    private long joinedHostNanos;
+    private long observedViolations;
+    private long lastTimestamp;
+    private long lastSentNanos;
+    private long keepalives;
+    private ScheduledFuture<?> ticker;
+    /** Read by the metrics gauges on the scrape thread. */
+    private volatile long counterNow;
+    private volatile long violationsNow;
+    private volatile long holdNow;
+
+    public LogicalProcessRole(Node node) {
+        this.node = node;
+        this.ctx = node.context();
+        this.masterAddress = Objects.requireNonNull(node.options().master, "--master");
+        this.config = node.options().logicalConfig();
+        this.seed = new SplittableRandom().nextLong();
+        this.po = new ProcessObject(ctx.selfId(), config, node.options().byzantineBehaviour(),
+                new SplittableRandom(seed));
+        // An independent check of every event's timestamp, on top of the counter's self-check.
+        po.clock().setObserver(ts -> {
+            if (ts <= lastTimestamp) {
+                observedViolations++;
+            }
+            lastTimestamp = ts;
+        });
+        var metrics = node.metrics();
+        offsetsApplied = metrics.counter("clocksync.logical.offsets.applied",
+                "Offsets from the master object applied to the logical counter");
+        metrics.gauge("clocksync.logical.counter", "This node's logical (Lamport) counter", () -> counterNow);
+        metrics.gauge("clocksync.logical.monotonic.violations",
+                "Logical timestamps not above the previous one (must stay 0)", () -> violationsNow);
+        metrics.gauge("clocksync.logical.hold.steps", "Steps this process object still holds its counter for",
+                () -> holdNow);
+        this.link = new MasterLink(node, masterAddress, LOG);
+    }
+
+    @Override
+    public String name() {
+        return "SLAVE";
+    }
+
+    @Override
+    public int coordinatorId() {
+        return coordinatorId;
+    }
+
+    @Override
+    public void start() {
+        po.start(HostClock.nowNanos());
+        ticker = ctx.loop.scheduleAtFixedRate(this::tick, config.stepNanos(), config.stepNanos(),
+                TimeUnit.NANOSECONDS);
+        LOG.info("event=logical_process_started id={} step={} pInternal={} pReport={} pRequest={} byzantine={}"
+                        + " seed={} master={}", ctx.selfId(), Durations.signed(config.stepNanos()),
+                config.pInternal(), config.pReport(), config.pRequest(), po.behaviour().optionName(), seed,
+                masterAddress);
+        link.start();
+    }
+
+    @Override
+    public void stop() {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        link.stop();
+    }
+
+    private void tick() {
+        long now = HostClock.nowNanos();
+        execute(po.onTick(now));
+        Channel master = link.channel();
+        if (joined && master != null && now - lastSentNanos > KEEPALIVE_NANOS) {
+            // A held counter takes no steps, so sends nothing; a transport keepalive (no event of the logical
+            // process) keeps the master object's read timeout from closing the connection meanwhile.
+            ctx.send(master, new Message.Heartbeat(++keepalives, coordinatorId));
+            lastSentNanos = now;
+        }
+    }
+
+    @Override
+    public void onFrame(Channel channel, Frame frame, long hostNanos) {
+        if (channel != link.channel()) {
+            onPeerFrame(channel, frame, hostNanos);
+            return;
+        }
+        Message message = frame.message();
+        if (message instanceof Message.Welcome welcome && link.answersHello(welcome) && !joined) {
+            joined = true;
+            link.joined();
+            coordinatorId = welcome.coordinatorId();
+            joinedHostNanos = hostNanos;
+            lastSentNanos = hostNanos;
+            po.masterJoined(coordinatorId);
+            ProtocolChannels.setReadTimeout(channel, node.options().readTimeoutNanos);
+            LOG.info("event=joined master={} coordinatorId={} counter={}", masterAddress, coordinatorId,
+                    po.counter());
+            if (welcome.roundIntervalMillis() != config.stepNanos() / 1_000_000L) {
+                LOG.warn("event=logical_step_mismatch masterStepMillis={} ownStepMillis={} note=\"give every daemon"
+                                + " the same --logical-step: the master object estimates counters from it\"",
+                        welcome.roundIntervalMillis(), config.stepNanos() / 1_000_000L);
+            }
+            node.coordinatorKnown(coordinatorId);
+        } else if (message instanceof Message.ErrorMessage error) {
+            LOG.warn("event=master_refused master={} code={} text=\"{}\"", masterAddress, error.code(),
+                    LogText.of(error.text()));
+            channel.close();
+        } else if (!joined) {
+            LOG.debug("event=ignored type={} note=\"not joined yet\"", frame.type());
+        } else if (message instanceof Message.LogicalOffset offset) {
+            long applied = po.offsetsApplied();
+            execute(po.onOffset(frame.senderId(), offset, hostNanos));
+            if (po.offsetsApplied() > applied) {
+                offsetsApplied.increment();
+            }
+        } else {
+            LOG.debug("event=ignored type={} from={}", frame.type(), frame.senderId());
+        }
+    }
+
+    /** Inbound connections: introductions and time requests (the start-up warm-up uses them); nothing else. */
+    private void onPeerFrame(Channel channel, Frame frame, long hostNanos) {
+        Message message = frame.message();
+        if (message instanceof Message.Hello hello) {
+            ProtocolChannels.setReadTimeout(channel, node.options().readTimeoutNanos);
+            ctx.send(channel, new Message.Welcome(hello.requestId(), coordinatorId, 0));
+        } else if (message instanceof Message.CristianRequest request) {
+            ctx.send(channel, new Message.CristianResponse(request.requestId(), ctx.clock.readNanos(hostNanos)));
+        } else {
+            ctx.send(channel, new Message.ErrorMessage(0, ErrorCode.NOT_COORDINATOR,
+                    "this node is a logical process object; its master object is " + masterAddress));
+        }
+    }
+
+    private void execute(List<Action> actions) {
+        boolean wrote = false;
+        Channel master = link.channel();
+        for (Action action : actions) {
+            if (action instanceof Send send && master != null && joined) {
+                ctx.write(master, send.message());
+                wrote = true;
+            }
+        }
+        if (wrote) {
+            master.flush();
+            lastSentNanos = HostClock.nowNanos();
+        }
+        counterNow = po.counter();
+        violationsNow = observedViolations + po.clock().violations();
+        holdNow = po.clock().hold();
+    }
+
+    @Override
+    public void onChannelClosed(Channel channel) {
+        if (channel != link.channel()) {
+            return;
+        }
+        boolean wasJoined = joined;
+        joined = false;
+        po.masterLost();
+        if (wasJoined) {
+            LOG.warn("event=master_lost master={} note=\"the counter runs on; reconnecting with backoff\"",
+                    masterAddress);
+        }
+        link.lost(wasJoined ? "connection closed" : "closed before joining");
+    }
+
+    @Override
+    public void describe(Map<String, Object> status, long hostNanos) {
+        // The steps due by now are taken first, as the timer would a moment later: after a stall of this loop the
+        // /status task can run before the overdue timer, and the counter read must be the clock's reading now.
+        execute(po.onTick(hostNanos));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("address", masterAddress.toString());
+        m.put("connected", link.channel() != null && link.channel().isActive());
+        m.put("joined", joined);
+        m.put("joinedSeconds", joined ? (hostNanos - joinedHostNanos) / 1_000_000_000L : null);
+        m.put("connectAttempts", link.connectAttempts());
+        status.put("master", m);
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("object", "PO");
+        l.put("byzantine", po.behaviour().isByzantine() ? po.behaviour().optionName() : null);
+        LogicalJson.counter(l, po.clock(), observedViolations);
+        l.put("steps", po.steps());
+        l.put("stepsSkipped", po.stepsSkipped());
+        l.put("internalEvents", po.internalEvents());
+        l.put("reportsSent", po.reportsSent());
+        l.put("requestsSent", po.requestsSent());
+        l.put("unsent", po.unsent());
+        l.put("offsetsApplied", po.offsetsApplied());
+        l.put("staleOffsets", po.staleOffsets());
+        l.put("keepalives", keepalives);
+        l.put("lastOffset", po.offsetsApplied() == 0 ? null : po.lastOffset());
+        l.put("lastOffsetRoundId", po.offsetsApplied() == 0 ? null : po.lastOffsetRoundId());
+        l.put("lastOffsetAgeMillis", po.offsetsApplied() == 0 ? null
+                : (hostNanos - po.lastOffsetNanos()) / 1_000_000L);
+        l.put("stepNanos", config.stepNanos());
+        l.put("pInternal", config.pInternal());
+        l.put("pReport", config.pReport());
+        l.put("pRequest", config.pRequest());
+        l.put("seed", seed);
+        status.put("logical", l);
+    }
+}
