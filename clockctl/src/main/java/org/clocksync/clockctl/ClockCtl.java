@@ -74,7 +74,7 @@ public final class ClockCtl implements Callable<Integer> {
             return exit;
         }
 
-        private static String toJson(List<StatusClient.Result> results) throws Exception {
+        static String toJson(List<StatusClient.Result> results) throws Exception {
             ArrayNode array = StatusClient.JSON.createArrayNode();
             for (StatusClient.Result r : results) {
                 if (r.status() != null) {

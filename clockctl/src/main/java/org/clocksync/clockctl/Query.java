@@ -185,7 +185,7 @@ final class Query implements Callable<Integer> {
         return b.toString();
     }
 
-    private static String toJson(List<Outcome> outcomes, Long resyncNanos) throws IOException {
+    static String toJson(List<Outcome> outcomes, Long resyncNanos) throws IOException {
         ArrayNode array = StatusClient.JSON.createArrayNode();
         boolean first = true;
         for (Outcome o : outcomes) {

@@ -3,6 +3,7 @@ package org.clocksync.clockctl;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -70,7 +71,7 @@ public final class Simulate implements Callable<Integer> {
             return 2;
         }
         if (json) {
-            out.println(JSON.writeValueAsString(toJson(params, results)));
+            out.println(toJsonText(params, results));
         } else {
             out.println("Probabilistic clock reading, seed " + seed + ", " + attempts + " attempts per rule");
             out.println(PaperExperiment.describe(params));
@@ -89,6 +90,10 @@ public final class Simulate implements Callable<Integer> {
         return new PaperExperiment.Params(d.oneWayDelay(), reader, accuracyNanos != null ? accuracyNanos : d.accuracyNanos(),
                 clientDriftPpm != null ? clientDriftPpm : d.clientDriftPpm(),
                 serverDriftPpm != null ? serverDriftPpm : d.serverDriftPpm(), d.clientOffsetNanos(), d.tickNanos());
+    }
+
+    String toJsonText(PaperExperiment.Params p, List<PaperExperiment.RuleResult> results) throws IOException {
+        return JSON.writeValueAsString(toJson(p, results));
     }
 
     private ObjectNode toJson(PaperExperiment.Params p, List<PaperExperiment.RuleResult> results) {

@@ -150,6 +150,32 @@ class TraceMergeTest {
     }
 
     @Test
+    void jsonTextIsPinnedWithTheAnswers() {
+        Path merged = dir.resolve("all.trace");
+        assertThat(run("trace", "merge", lab.toString(), kmc.toString(), "--json", "-o", merged.toString(),
+                "--happened-before", "KMC:6", "LAB:2", "--concurrent-with", "KMC:2")).isZero();
+        assertThat(out.toString()).isEqualTo("{\"nodes\":[{\"name\":\"KMC\",\"id\":1,\"events\":6},{\"name\":\"LAB\",\"id\":5,\"events\":4}],"
+                + "\"events\":10,\"messages\":3,\"unmatchedReceives\":0,\"warnings\":[],\"inconsistencies\":[],"
+                + "\"output\":\"" + merged + "\","
+                + "\"happenedBefore\":{\"a\":\"KMC:6\",\"b\":\"LAB:2\",\"relation\":\"AFTER\",\"aHappenedBeforeB\":false,"
+                + "\"answer\":\"KMC:6 did not happen before LAB:2: LAB:2 happened before KMC:6\"},"
+                + "\"concurrentWith\":{\"event\":{\"name\":\"KMC:2\",\"node\":\"KMC\",\"index\":2,\"kind\":\"INTERNAL\","
+                + "\"lamport\":5,\"vector\":{\"KMC\":2},\"description\":\"clock_slew correction=+1.0us\"},\"count\":2,"
+                + "\"events\":[{\"name\":\"LAB:1\",\"node\":\"LAB\",\"index\":1,\"kind\":\"INTERNAL\",\"lamport\":11,"
+                + "\"vector\":{\"LAB\":1},\"description\":\"start id=5 node=LAB role=MASTER\"},"
+                + "{\"name\":\"LAB:2\",\"node\":\"LAB\",\"index\":2,\"kind\":\"SEND\",\"lamport\":12,"
+                + "\"vector\":{\"LAB\":2},\"messageId\":\"5:12\","
+                + "\"description\":\"BERKELEY_POLL to=127.0.0.1:4000 BerkeleyPoll[requestId=1, roundId=1]\"}]}}\n");
+    }
+
+    @Test
+    void jsonTextWithoutOutputOrQuestionsLeavesThoseFieldsOut() {
+        assertThat(run("trace", "merge", lab.toString(), kmc.toString(), "--json")).isZero();
+        assertThat(out.toString()).isEqualTo("{\"nodes\":[{\"name\":\"KMC\",\"id\":1,\"events\":6},{\"name\":\"LAB\",\"id\":5,\"events\":4}],"
+                + "\"events\":10,\"messages\":3,\"unmatchedReceives\":0,\"warnings\":[],\"inconsistencies\":[]}\n");
+    }
+
+    @Test
     void withOutputAndNoQuestionItPrintsASummary() {
         Path merged = dir.resolve("all.trace");
         assertThat(run("trace", "merge", lab.toString(), kmc.toString(), "--output", merged.toString())).isZero();
