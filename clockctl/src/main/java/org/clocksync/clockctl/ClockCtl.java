@@ -1,7 +1,5 @@
 package org.clocksync.clockctl;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -75,17 +73,7 @@ public final class ClockCtl implements Callable<Integer> {
         }
 
         static String toJson(List<StatusClient.Result> results) throws Exception {
-            ArrayNode array = StatusClient.JSON.createArrayNode();
-            for (StatusClient.Result r : results) {
-                if (r.status() != null) {
-                    array.add(r.status());
-                } else {
-                    ObjectNode e = array.addObject();
-                    e.put("address", r.address());
-                    e.put("error", r.error());
-                }
-            }
-            return StatusClient.JSON.writeValueAsString(array);
+            return ClockCtlJson.write(results.stream().map(NodeStatusJson::of).toList());
         }
     }
 

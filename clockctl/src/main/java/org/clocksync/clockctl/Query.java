@@ -1,7 +1,5 @@
 package org.clocksync.clockctl;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -186,24 +184,6 @@ final class Query implements Callable<Integer> {
     }
 
     static String toJson(List<Outcome> outcomes, Long resyncNanos) throws IOException {
-        ArrayNode array = StatusClient.JSON.createArrayNode();
-        boolean first = true;
-        for (Outcome o : outcomes) {
-            ObjectNode e = array.addObject();
-            e.put("server", o.server());
-            if (o.reading() == null) {
-                e.put("error", o.error());
-                continue;
-            }
-            e.put("offsetNanos", o.reading().offsetNanos());
-            e.put("boundNanos", o.reading().boundNanos());
-            e.put("rttNanos", o.reading().rttNanos());
-            e.put("chosen", first);
-            if (first && resyncNanos != null) {
-                e.put("resyncIntervalNanos", resyncNanos);
-            }
-            first = false;
-        }
-        return StatusClient.JSON.writeValueAsString(array);
+        return ClockCtlJson.write(QueryResultJson.of(outcomes, resyncNanos));
     }
 }

@@ -1,8 +1,5 @@
 package org.clocksync.clockctl;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -22,8 +19,6 @@ import picocli.CommandLine.Spec;
                 + " docs/probabilistic-reading.md for the columns).",
                 "Deterministic: the same seed and options print the same figures."})
 public final class Simulate implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Spec
     CommandSpec spec;
 
@@ -93,46 +88,6 @@ public final class Simulate implements Callable<Integer> {
     }
 
     String toJsonText(PaperExperiment.Params p, List<PaperExperiment.RuleResult> results) throws IOException {
-        return JSON.writeValueAsString(toJson(p, results));
-    }
-
-    private ObjectNode toJson(PaperExperiment.Params p, List<PaperExperiment.RuleResult> results) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("seed", seed);
-        root.put("attemptsPerRule", attempts);
-        ObjectNode params = root.putObject("params");
-        params.put("oneWayDelayMinNanos", p.oneWayDelay().minNanos());
-        params.put("oneWayDelayWeibullShape", p.oneWayDelay().shape());
-        params.put("oneWayDelayWeibullScaleNanos", p.oneWayDelay().scaleNanos());
-        params.put("epsilonNanos", p.reader().epsilonNanos());
-        params.put("maxAttempts", p.reader().maxAttempts());
-        params.put("attemptSpacingNanos", p.reader().attemptSpacingNanos());
-        params.put("minDelayNanos", p.reader().minDelayNanos());
-        params.put("maxDriftPpm", p.reader().maxDriftPpm());
-        params.put("accuracyNanos", p.accuracyNanos());
-        params.put("clientDriftPpm", p.clientDriftPpm());
-        params.put("serverDriftPpm", p.serverDriftPpm());
-        params.put("clientOffsetNanos", p.clientOffsetNanos());
-        params.put("clientTickNanos", p.tickNanos());
-        ArrayNode rules = root.putArray("rules");
-        for (PaperExperiment.RuleResult r : results) {
-            ObjectNode o = rules.addObject();
-            o.put("rule", r.rule().name());
-            o.put("attempts", r.attempts());
-            o.put("rapports", r.rapports());
-            o.put("unsynchronizedCycles", r.unsynchronizedCycles());
-            o.put("meanRttNanos", r.meanRttNanos());
-            o.put("meanReplyBoundNanos", r.meanReplyBoundNanos());
-            o.put("meanBoundNanos", r.meanBoundNanos());
-            o.put("meanErrorNanos", r.meanErrorNanos());
-            o.put("maxErrorNanos", r.maxErrorNanos());
-            o.put("errorsOutsideBound", r.errorsOutsideBound());
-            o.put("meanDnaNanos", r.meanDnaNanos());
-            o.put("messagesPerSecond", r.messagesPerSecond());
-            o.put("discardedReadings", r.discardedReadings());
-            o.put("contradictions", r.contradictions());
-            o.put("measuredNanos", r.measuredNanos());
-        }
-        return root;
+        return ClockCtlJson.write(SimulationReportJson.of(seed, attempts, p, results));
     }
 }

@@ -77,7 +77,7 @@ final class SnapshotCommand implements Callable<Integer> {
 
     private static String errorOf(String json) {
         try {
-            JsonNode doc = StatusClient.JSON.readTree(json);
+            JsonNode doc = ClockCtlJson.MAPPER.readTree(json);
             return doc.path("error").asText("the snapshot did not complete");
         } catch (IOException e) {
             return "the snapshot did not complete";

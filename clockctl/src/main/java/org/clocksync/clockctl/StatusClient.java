@@ -1,7 +1,6 @@
 package org.clocksync.clockctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +10,6 @@ import java.time.Duration;
 
 /** Fetches one node's /status; the result is the JSON or a one-line reason it could not be had. */
 final class StatusClient {
-    static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY_CHARS = 1 << 20;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -35,7 +33,7 @@ final class StatusClient {
             if (response.body().length() > MAX_BODY_CHARS) {
                 return new Result(address, null, "answer from " + url + " is larger than 1 MiB");
             }
-            return new Result(address, JSON.readTree(response.body()), null);
+            return new Result(address, ClockCtlJson.MAPPER.readTree(response.body()), null);
         } catch (IllegalArgumentException e) {
             return new Result(address, null, "'" + address + "' is not HOST:PORT or a URL");
         } catch (IOException e) {

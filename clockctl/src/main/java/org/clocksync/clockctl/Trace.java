@@ -1,8 +1,5 @@
 package org.clocksync.clockctl;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -48,7 +45,6 @@ public final class Trace implements Callable<Integer> {
                     "The merged log goes to --output, or to standard output when no question is asked.",
                     "Exit code 1 when a file cannot be read or is not a trace, 2 for a bad option or an unknown event."})
     static final class Merge implements Callable<Integer> {
-        private static final ObjectMapper JSON = new ObjectMapper();
         private static final int MAX_LISTED_PROBLEMS = 20;
 
         @Spec
@@ -131,7 +127,7 @@ public final class Trace implements Callable<Integer> {
             }
             boolean questions = a != null || pivot != null;
             if (json) {
-                out.println(JSON.writeValueAsString(toJson(merged, analysis, problems, a, b, pivot)));
+                out.println(ClockCtlJson.write(TraceSummaryJson.of(merged, analysis, problems, output, a, b, pivot)));
             } else if (questions) {
                 if (a != null) {
                     out.println(relation(analysis, a, b));
@@ -174,67 +170,6 @@ public final class Trace implements Callable<Integer> {
             return String.format(Locale.ROOT, "merged %d events of %d nodes (%s): %d messages matched, %d receives"
                             + " without their send", merged.events().size(), analysis.nodes().size(),
                     String.join(", ", analysis.nodes()), analysis.messages().size(), analysis.unmatchedReceives().size());
-        }
-
-        private ObjectNode toJson(TraceMerge.Result merged, TraceAnalysis analysis, List<String> problems,
-                TraceEvent a, TraceEvent b, TraceEvent pivot) {
-            ObjectNode root = JSON.createObjectNode();
-            ArrayNode nodes = root.putArray("nodes");
-            for (String node : analysis.nodes()) {
-                ObjectNode n = nodes.addObject();
-                n.put("name", node);
-                Integer id = merged.nodeIds().get(node);
-                if (id != null) {
-                    n.put("id", id);
-                } else {
-                    n.putNull("id");
-                }
-                n.put("events", analysis.eventsOf(node).size());
-            }
-            root.put("events", merged.events().size());
-            root.put("messages", analysis.messages().size());
-            root.put("unmatchedReceives", analysis.unmatchedReceives().size());
-            ArrayNode warnings = root.putArray("warnings");
-            merged.warnings().forEach(warnings::add);
-            ArrayNode inconsistencies = root.putArray("inconsistencies");
-            problems.stream().limit(100).forEach(inconsistencies::add);
-            if (output != null) {
-                root.put("output", output.toString());
-            }
-            if (a != null) {
-                ObjectNode hb = root.putObject("happenedBefore");
-                hb.put("a", a.name());
-                hb.put("b", b.name());
-                VectorClock.Order order = analysis.order(a, b);
-                hb.put("relation", order == VectorClock.Order.EQUAL ? "SAME" : order.name());
-                hb.put("aHappenedBeforeB", order == VectorClock.Order.BEFORE);
-                hb.put("answer", relation(analysis, a, b));
-            }
-            if (pivot != null) {
-                ObjectNode cw = root.putObject("concurrentWith");
-                cw.set("event", event(pivot));
-                List<TraceEvent> concurrent = analysis.concurrentWith(pivot);
-                cw.put("count", concurrent.size());
-                ArrayNode list = cw.putArray("events");
-                concurrent.forEach(e -> list.add(event(e)));
-            }
-            return root;
-        }
-
-        private static ObjectNode event(TraceEvent e) {
-            ObjectNode o = JSON.createObjectNode();
-            o.put("name", e.name());
-            o.put("node", e.node());
-            o.put("index", e.index());
-            o.put("kind", e.kind().name());
-            o.put("lamport", e.lamport());
-            ObjectNode v = o.putObject("vector");
-            e.vector().forEach(v::put);
-            if (e.messageId() != null) {
-                o.put("messageId", e.messageId());
-            }
-            o.put("description", e.description());
-            return o;
         }
 
         private static String describe(IOException e) {

@@ -105,7 +105,7 @@ class QueryTlsTest {
         List<Path> f = issue(ca, "clockctl");
         assertThat(query("--json", "--tls-cert", f.get(0).toString(), "--tls-key", f.get(1).toString(),
                 "--tls-ca", f.get(2).toString(), address)).as(stdout() + err).isEqualTo(0);
-        JsonNode reading = StatusClient.JSON.readTree(stdout()).get(0);
+        JsonNode reading = ClockCtlJson.MAPPER.readTree(stdout()).get(0);
         assertThat(reading.get("chosen").asBoolean()).isTrue();
         assertThat(reading.get("offsetNanos").asLong()).isBetween(1_900_000_000L, 2_100_000_000L);
         assertThat(master.metrics().connectionsClosed("tls_handshake")).isZero();

@@ -12,7 +12,7 @@ class StatusJsonTest {
         String kmc = "{\"id\":1,\"name\":\"KMC\",\"role\":\"SLAVE\",\"coordinatorId\":null,\"epoch\":300004,"
                 + "\"tracking\":{\"frequencyPpm\":-1.25,\"rmsNanos\":1500},\"cluster\":{\"peers\":[]}}";
         List<StatusClient.Result> results = List.of(
-                new StatusClient.Result("127.0.0.1:8101", StatusClient.JSON.readTree(kmc), null),
+                new StatusClient.Result("127.0.0.1:8101", ClockCtlJson.MAPPER.readTree(kmc), null),
                 new StatusClient.Result("127.0.0.1:8102", null, "unreachable (Connection refused)"));
 
         assertThat(ClockCtl.Status.toJson(results)).isEqualTo("[" + kmc + ","
