@@ -30,4 +30,10 @@ class QueryJsonTest {
         assertThat(Query.toJson(outcomes, null)).isEqualTo(
                 "[{\"server\":\"kmc:7700\",\"offsetNanos\":3000,\"boundNanos\":800,\"rttNanos\":2000,\"chosen\":true}]");
     }
+
+    @Test
+    void aFailureWithoutAReasonKeepsTheErrorFieldAsNull() throws Exception {
+        assertThat(Query.toJson(List.of(new Query.Outcome("kmc:7700", null, null)), null))
+                .isEqualTo("[{\"server\":\"kmc:7700\",\"error\":null}]");
+    }
 }
