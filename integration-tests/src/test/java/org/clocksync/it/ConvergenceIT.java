@@ -54,16 +54,23 @@ class ConvergenceIT {
             // as a liar or silent once the cluster has converged.
             assertThat(status.path("lastRound").path("members").findValuesAsText("status"))
                     .isSubsetOf("INCLUDED", "SLOW_REPLY").contains("INCLUDED");
-            JsonNode slave = cluster.lines.get(0).status();
+            DaemonProcess kmc = cluster.lines.get(0);
+            JsonNode slave = kmc.status();
             assertThat(slave.path("role").asText()).isEqualTo("SLAVE");
             assertThat(slave.path("coordinatorId").asInt()).isEqualTo(5);
             assertThat(slave.path("clock").path("stepsTaken").asInt()).isEqualTo(1);
             // The drift is learned against the cluster's rate, which settles toward the master's only slowly (the
-            // master still follows each round's average), so check the discipline runs, not a value.
-            JsonNode clock = slave.path("clock");
-            assertThat(clock.path("estimatedDriftPpm").isNumber()).as("KMC has a drift estimate").isTrue();
-            assertThat(clock.path("frequencyCorrectionPpm").asDouble())
-                    .isCloseTo(-clock.path("estimatedDriftPpm").asDouble(), org.assertj.core.api.Assertions.within(0.01));
+            // master still follows each round's average), so check the discipline runs, not a value. An estimate is
+            // applied only when its skew is under the gate (20 ppm), which the noisy RTTs of a busy machine can keep
+            // it from for a while: awaited until a round's estimate is the correction in force.
+            await("KMC's frequency correction is its drift estimate").atMost(Duration.ofSeconds(180))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        JsonNode clock = kmc.status().path("clock");
+                        return clock.path("estimatedDriftPpm").isNumber()
+                                && clock.path("frequencyCorrectionPpm").asDouble() != 0.0
+                                && Math.abs(clock.path("frequencyCorrectionPpm").asDouble()
+                                        + clock.path("estimatedDriftPpm").asDouble()) <= 0.01;
+                    });
             cluster.assertHealthy();
         }
     }
