@@ -104,19 +104,19 @@ class DashboardIT {
             browser.get("http://127.0.0.1:" + cluster.master.adminPort + "/?nodes=" + nodes);
             cluster.awaitConverged(cluster.all(), Duration.ofSeconds(120));
 
-            await("all five nodes in the table").atMost(Duration.ofSeconds(30))
+            await("all five nodes in the table").atMost(Duration.ofSeconds(90))
                     .ignoreException(StaleElementReferenceException.class)
                     .until(() -> rows(browser).keySet().equals(FACTORY));
             WebElement chart = browser.findElement(By.id("offset-chart"));
-            await("the chart has lines for five nodes").atMost(Duration.ofSeconds(30))
+            await("the chart has lines for five nodes").atMost(Duration.ofSeconds(90))
                     .until(() -> intAttr(chart, "data-series") == 5 && intAttr(chart, "data-points") >= 20);
             int before = intAttr(browser.findElement(By.tagName("body")), "data-updated");
             int pointsBefore = intAttr(chart, "data-points");
-            await("the page refreshes").atMost(Duration.ofSeconds(15))
+            await("the page refreshes").atMost(Duration.ofSeconds(60))
                     .until(() -> intAttr(browser.findElement(By.tagName("body")), "data-updated") >= before + 3
                             && intAttr(chart, "data-points") > pointsBefore);
             // On a loaded machine LAB may have been suspected and have taken over again meanwhile: wait it out.
-            await("every node reachable and following LAB").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            await("every node reachable and following LAB").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
                 Map<String, Row> rows = rows(browser);
                 assertThat(rows.values()).allSatisfy(r -> {
                     assertThat(r.reachable()).as(r.name() + " reachable").isTrue();
@@ -132,21 +132,21 @@ class DashboardIT {
                     + browser.findElement(By.id("summary")).getText() + "; chart: " + chartAttrs(chart));
 
             cluster.master.kill();
-            await("the dashboard shows SOLS as the coordinator of the others").atMost(Duration.ofSeconds(30))
+            await("the dashboard shows SOLS as the coordinator of the others").atMost(Duration.ofSeconds(90))
                     .ignoreException(StaleElementReferenceException.class).until(() -> {
                         Map<String, Row> now = rows(browser);
                         return !now.get("LAB").reachable() && now.values().stream()
                                 .filter(r -> !r.name().equals("LAB"))
                                 .allMatch(r -> r.reachable() && r.coordinator().equals("SOLS"));
                     });
-            await("an election won by SOLS and a marker on the chart").atMost(Duration.ofSeconds(30))
+            await("an election won by SOLS and a marker on the chart").atMost(Duration.ofSeconds(90))
                     .ignoreException(StaleElementReferenceException.class)
                     .until(() -> !browser.findElements(By.cssSelector("#elections tr[data-coordinator-id='4']"))
                             .isEmpty() && intAttr(chart, "data-markers") >= 1);
-            await("rounds of SOLS").atMost(Duration.ofSeconds(30))
+            await("rounds of SOLS").atMost(Duration.ofSeconds(90))
                     .until(() -> !browser.findElements(By.cssSelector("#rounds tr[data-master-id='4']")).isEmpty());
             int afterFailover = intAttr(browser.findElement(By.tagName("body")), "data-updated");
-            await("a few refreshes after the failover").atMost(Duration.ofSeconds(15))
+            await("a few refreshes after the failover").atMost(Duration.ofSeconds(60))
                     .until(() -> intAttr(browser.findElement(By.tagName("body")), "data-updated")
                             >= afterFailover + 5);
             assertThat(rows(browser).get("SOLS").role()).isEqualTo("MASTER");

@@ -75,7 +75,7 @@ class FailoverContainerIT {
         ports.remove(MASTER);
         assertThat(awaitCoordinator(ALL, 5, elected).epoch()).as("epoch LAB took over in").isGreaterThan(elected);
         awaitRounds(MASTER, 4, 2);
-        cluster.awaitConverged(Duration.ofSeconds(60));
+        cluster.awaitConverged(Duration.ofSeconds(120));
         assertSpreadStaysUnderOneMilli(ALL, 20);
     }
 
@@ -111,7 +111,7 @@ class FailoverContainerIT {
                 .contains("event=cluster_role role=FOLLOWER coordinator=4 epoch=" + elected + " ")
                 .containsPattern("event=role_change id=5 from=MASTER to=SLAVE reason=\"saw higher epoch " + elected);
         awaitRounds(MASTER, 4, 2);
-        cluster.awaitConverged(Duration.ofSeconds(60));
+        cluster.awaitConverged(Duration.ofSeconds(120));
         assertSpreadStaysUnderOneMilli(ALL, 20);
     }
 
@@ -160,7 +160,7 @@ class FailoverContainerIT {
         List<String> seen = new ArrayList<>();
         try {
             await("all of " + names + " agree on coordinator " + coordinatorId + " above epoch " + previousEpoch)
-                    .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    .atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
                         List<JsonNode> all = statuses(names);
                         if (all == null) {
                             return false;
@@ -193,7 +193,7 @@ class FailoverContainerIT {
 
     private void awaitRounds(String name, int members, int rounds) {
         long start = status(name).path("roundsCompleted").asLong();
-        await(name + " runs " + rounds + " rounds with " + members + " members").atMost(Duration.ofSeconds(20))
+        await(name + " runs " + rounds + " rounds with " + members + " members").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100)).until(() -> {
                     JsonNode s = statusOrNull(name);
                     return s != null && "MASTER".equals(s.path("role").asText())
@@ -210,7 +210,7 @@ class FailoverContainerIT {
         List<Long> seen = new ArrayList<>();
         String[] worstClocks = {""};
         long[] worst = {-1};
-        await("spread of " + names + " sampled").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await("spread of " + names + " sampled").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     List<JsonNode> all = statuses(names);
                     long spread = all == null ? Long.MAX_VALUE : spread(all);

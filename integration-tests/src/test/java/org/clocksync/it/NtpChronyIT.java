@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -81,15 +80,20 @@ class NtpChronyIT {
     void chronydMeasuresTheMastersSimulatedOffset() throws Exception {
         int ntpPort = freeUdpPort();
         try (DaemonProcess master = startMaster(ntpPort, "simple", List.of())) {
-            ensureChronyInstalled();
-            String line = chronydQuery(ntpPort);
+            ChronyRun run = chronydQuery(chronyd(), ntpPort);
+            String line = run.output();
             Matcher m = CHRONY_OFFSET.matcher(line);
             assertThat(m.find()).as("chronyd output: " + line).isTrue();
             double offsetSeconds = Double.parseDouble(m.group(1));
             double errorSeconds = offsetSeconds - OFFSET_NANOS / 1e9;
             System.out.printf("NtpChronyIT: chronyd -Q: \"%s\" -> error %+.6f s (%+.0f us)%n", m.group(0),
                     errorSeconds, errorSeconds * 1e6);
-            assertThat(Math.abs(errorSeconds)).as("chronyd's measured offset minus 2.5 s").isLessThan(0.001);
+            // chronyd's error is bounded by half the round trip of its measurements, which a busy machine stretches
+            // to milliseconds: the bound is taken from its own measurements log, not from how quiet the machine is.
+            System.out.printf("NtpChronyIT: chronyd's longest peer delay %.6f s%n", run.maxPeerDelaySeconds());
+            assertThat(run.maxPeerDelaySeconds()).as("chronyd logged its measurements").isPositive();
+            assertThat(Math.abs(errorSeconds)).as("chronyd's measured offset minus 2.5 s")
+                    .isLessThan(run.maxPeerDelaySeconds() / 2 + 0.001);
 
             JsonNode ntp = master.status().path("ntp");
             System.out.println("NtpChronyIT: master /status ntp: " + ntp);
@@ -103,46 +107,45 @@ class NtpChronyIT {
         }
     }
 
-    /** Runs scripts/chrony, which installs chrony without starting it when chronyd is missing. */
-    private static void ensureChronyInstalled() throws Exception {
+    /**
+     * The chronyd that scripts/chrony unpacked into the build (.cache/chrony): Debian's package is downloaded and
+     * extracted, never installed, so it cannot replace this machine's time service.
+     */
+    private static String chronyd() throws Exception {
         Process p = new ProcessBuilder(root().resolve("scripts/chrony").toString()).directory(root().toFile())
-                .redirectErrorStream(true).start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         boolean finished = p.waitFor(10, TimeUnit.MINUTES);
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!finished) {
             p.destroyForcibly();
         }
-        assertThat(finished && p.exitValue() == 0).as("scripts/chrony succeeds; it said: " + output).isTrue();
-    }
-
-    private static String chronyd() {
-        Path sbin = Paths.get("/usr/sbin/chronyd");
-        if (Files.isExecutable(sbin)) {
-            return sbin.toString();
-        }
-        return Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                .map(dir -> Paths.get(dir, "chronyd")).filter(Files::isExecutable).findFirst()
-                .map(Path::toString).orElseThrow(() -> new AssertionError("chronyd not found after scripts/chrony"));
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(finished && p.exitValue() == 0).as("scripts/chrony succeeds; it printed: " + output).isTrue();
+        Path chronyd = Paths.get(output.substring(output.lastIndexOf('\n') + 1));
+        assertThat(Files.isExecutable(chronyd)).as("scripts/chrony printed an executable chronyd: " + chronyd).isTrue();
+        assertThat(chronyd.startsWith(Paths.get("/usr"))).as("chronyd comes from the build, not /usr").isFalse();
+        return chronyd.toString();
     }
 
     /**
      * Runs {@code chronyd -Q} (measure, print, never set the clock) against the daemon and returns its output. The
      * configuration, pid file and logs live in a temporary directory, so a system chronyd is never disturbed.
      */
-    private static String chronydQuery(int ntpPort) throws Exception {
+    private static ChronyRun chronydQuery(String chronyd, int ntpPort) throws Exception {
         Path dir = Files.createTempDirectory("clocksync-chrony-");
-        // chronyd drops root privileges to _chrony, which must be able to remove its pid file here.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path conf = dir.resolve("chrony.conf");
         Files.writeString(conf, String.join("\n",
                 "server 127.0.0.1 port " + ntpPort + " iburst minpoll -4 maxpoll -4",
                 "pidfile " + dir.resolve("chronyd.pid"),
                 "driftfile " + dir.resolve("chrony.drift"),
                 "cmdport 0",
+                // No command socket at all: the default one is under /run/chrony, which only the package creates.
+                "bindcmdaddress /",
                 "logdir " + dir,
                 "log measurements",
                 ""));
-        Process p = new ProcessBuilder(chronyd(), "-Q", "-d", "-f", conf.toString(), "-t", "20")
+        // -u: stay the test's own user; the _chrony user it would drop to exists only when the package is installed.
+        Process p = new ProcessBuilder(chronyd, "-Q", "-d", "-u", System.getProperty("user.name"), "-f",
+                conf.toString(), "-t", "20")
                 .redirectErrorStream(true).start();
         boolean finished = p.waitFor(40, TimeUnit.SECONDS);
         if (!finished) {
@@ -151,30 +154,44 @@ class NtpChronyIT {
         }
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         System.out.print("NtpChronyIT: chronyd output:\n" + output);
-        // chronyd's helper process may write the log a moment after the main process exits.
+        // chronyd's helper process may write the log a moment after the main process exits; the bound of the
+        // offset assertion comes from it, so a missing log fails the test there.
         Path measurements = dir.resolve("measurements.log");
         try {
-            await("chronyd's measurements log").atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(50))
+            await("chronyd's measurements log").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
                     .until(() -> Files.exists(measurements) && Files.size(measurements) > 0);
         } catch (org.awaitility.core.ConditionTimeoutException absent) {
-            // The log only helps a reader of the test output; the assertion is on chronyd's own output.
+            // Absent, it leaves the bound at 0 and the test says so below.
         }
+        double maxPeerDelaySeconds = 0;
         if (Files.exists(measurements)) {
-            System.out.print("NtpChronyIT: chronyd measurements.log:\n" + Files.readString(measurements));
+            String log = Files.readString(measurements);
+            System.out.print("NtpChronyIT: chronyd measurements.log:\n" + log);
+            for (String row : log.split("\n")) {
+                String[] columns = row.trim().split("\\s+");
+                // Date Time IP L St 123 567 ABCD LP RP Score Offset "Peer del." ...: a data row starts with a date.
+                if (columns.length > 12 && columns[0].matches("\\d{4}-\\d{2}-\\d{2}")) {
+                    maxPeerDelaySeconds = Math.max(maxPeerDelaySeconds, Double.parseDouble(columns[12]));
+                }
+            }
         }
         try (Stream<Path> files = Files.list(dir)) {
             files.forEach(f -> f.toFile().delete());
         }
         Files.deleteIfExists(dir);
         assertThat(finished).as("chronyd -Q finished within 40 s").isTrue();
-        return output;
+        return new ChronyRun(output, maxPeerDelaySeconds);
+    }
+
+    /** What chronyd -Q printed, and the longest peer delay of the measurements it logged (0 without a log). */
+    private record ChronyRun(String output, double maxPeerDelaySeconds) {
     }
 
     private static final int BATCH = 20;
 
     /** Waits until the daemon has counted {@code total} packets in any of its NTP counters. */
     private static void awaitCounted(DaemonProcess master, int total) {
-        await("the daemon counted " + total + " packets").atMost(Duration.ofSeconds(10))
+        await("the daemon counted " + total + " packets").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(10)).until(() -> {
                     JsonNode n = master.status().path("ntp");
                     return n.path("malformed").asInt() + n.path("wrongMode").asInt() + n.path("served").asInt()
@@ -189,6 +206,7 @@ class NtpChronyIT {
         try (DaemonProcess master = startMaster(ntpPort, "paranoid", List.of());
                 DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
                 DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.2", 0))) {
+            long startNanos = System.nanoTime();
             int malformed = 0;
             int wrongMode = 0;
             int valid = 0;
@@ -229,7 +247,7 @@ class NtpChronyIT {
             int expectedMalformed = malformed;
             int expectedWrongMode = wrongMode;
             int expectedRequests = valid + flood;
-            await("every packet counted").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+            await("every packet counted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .until(() -> {
                         JsonNode n = master.status().path("ntp");
                         return n.path("malformed").asInt() == expectedMalformed
@@ -241,9 +259,12 @@ class NtpChronyIT {
                             + " flood of %d requests from one address -> /status ntp: %s%n", junk.size(), malformed,
                     wrongMode, valid, flood, ntp);
             assertThat(ntp.path("dropped").asInt()).isEqualTo(malformed + wrongMode);
-            // chrony's defaults: a burst of 8, then one per 8 s.
-            assertThat(ntp.path("served").asInt()).isBetween(8, 10);
-            assertThat(ntp.path("rateLimited").asInt()).isGreaterThanOrEqualTo(expectedRequests - 10);
+            // chrony's defaults: a burst of 8, then one per 8 s. A busy machine stretches the sending, and each 8 s
+            // of it earns the sender one more answer, so the bound follows the time the sending took.
+            long creditsEarned = (System.nanoTime() - startNanos) / 8_000_000_000L + 2;
+            assertThat(ntp.path("served").asInt()).isBetween(8, (int) (8 + creditsEarned));
+            assertThat(ntp.path("rateLimited").asInt())
+                    .isGreaterThanOrEqualTo((int) (expectedRequests - 8 - creditsEarned));
             assertThat(master.metricSum("clocksync_ntp_requests_total{node=\"LAB\",result=\"malformed\"}"))
                     .isEqualTo(malformed);
             assertThat(master.metricSum("clocksync_ntp_requests_total{node=\"LAB\",result=\"wrong_mode\"}"))
@@ -255,7 +276,9 @@ class NtpChronyIT {
             Answer answer = ask(client, server, 3);
             assertThat(answer).as("an answer after the junk and the flood").isNotNull();
             NtpPacket reply = answer.reply();
-            assertThat(Math.abs(answer.exchange().offsetNanos() - OFFSET_NANOS)).isLessThan(20_000_000L);
+            // One exchange is off by at most half its round trip, however long a busy machine makes that.
+            NtpExchange x = answer.exchange();
+            assertThat(Math.abs(x.offsetNanos() - OFFSET_NANOS)).isLessThanOrEqualTo(x.delayNanos() / 2 + 1_000_000L);
             assertThat(reply.version()).isEqualTo(3);
             assertThat(reply.stratum()).isEqualTo(1);
             assertThat(reply.leapIndicator()).isZero();
@@ -311,7 +334,8 @@ class NtpChronyIT {
             // The slave serves its service clock, which follows the master's +2.5 s (its own hardware is at -1.7 s).
             long slaveOffset = slave.status().path("clockOffsetFromHostNanos").asLong();
             assertThat(Math.abs(slaveOffset - OFFSET_NANOS)).isLessThan(50_000_000L);
-            assertThat(Math.abs(x.offsetNanos() - slaveOffset)).isLessThan(5_000_000L);
+            // Off by at most half the round trip (plus a slew or two between the exchange and the /status read).
+            assertThat(Math.abs(x.offsetNanos() - slaveOffset)).isLessThanOrEqualTo(x.delayNanos() / 2 + 1_000_000L);
         }
     }
 

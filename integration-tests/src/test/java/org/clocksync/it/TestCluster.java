@@ -120,6 +120,29 @@ final class TestCluster implements AutoCloseable {
         return roundsCompleted();
     }
 
+    /**
+     * The longest round trip the master measured to a member in its last round, ns (0 when it does not answer).
+     * Berkeley reads each member within half its round trip, so two corrected members can differ by up to this much
+     * on top of what they drift apart between rounds: on a busy machine that, not the algorithm, is what grows.
+     */
+    long lastRoundMaxRttNanos() {
+        return masterMaxRttNanos(List.of(master));
+    }
+
+    /** {@link #lastRoundMaxRttNanos()} of whichever of {@code nodes} is MASTER now; 0 when none answers as one. */
+    static long masterMaxRttNanos(List<DaemonProcess> nodes) {
+        long max = 0;
+        for (DaemonProcess p : nodes) {
+            JsonNode s = p.statusOrNull();
+            if (s != null && "MASTER".equals(s.path("role").asText())) {
+                for (JsonNode m : s.path("lastRound").path("members")) {
+                    max = Math.max(max, m.path("rttNanos").asLong());
+                }
+            }
+        }
+        return max;
+    }
+
     /** Every daemon still alive, and none reported a Netty buffer leak (they run with paranoid detection). */
     void assertHealthy() throws IOException {
         for (DaemonProcess p : all()) {

@@ -60,7 +60,7 @@ class TraceIT {
                         return s != null && s.path("members").size() == 2;
                     });
             long joined = lab.status().path("roundsCompleted").asLong();
-            await("four more rounds").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+            await("four more rounds").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                     .until(() -> lab.status().path("roundsCompleted").asLong() >= joined + 4);
             for (DaemonProcess p : List.of(kmc, mit, lab)) {
                 p.close();
