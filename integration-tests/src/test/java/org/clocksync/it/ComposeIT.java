@@ -30,11 +30,11 @@ class ComposeIT {
             for (int i = 1; i <= 5; i++) {
                 admins.add(Integer.parseInt(prefix + i));
             }
-            await("five nodes answer").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+            await("five nodes answer").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                     .until(() -> admins.stream().allMatch(p -> AdminHttp.statusOrNull(p) != null));
-            await("the master has four members").atMost(Duration.ofSeconds(60))
+            await("the master has four members").atMost(Duration.ofSeconds(120))
                     .until(() -> AdminHttp.status(admins.get(4)).path("members").size() == 4);
-            await("spread under 1 ms").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+            await("spread under 1 ms").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
                     .until(() -> AdminHttp.spreadNanos(admins) < 1_000_000L);
             String table = ContainerImage.run(List.of(ContainerImage.root().resolve("bin/clockctl").toString(),
                     "status", "127.0.0.1:" + admins.get(4), "127.0.0.1:" + admins.get(0), "127.0.0.1:" + admins.get(1),
