@@ -31,9 +31,9 @@ import org.clocksync.protocol.MessageType;
  * A seeded discrete-event network of {@link ClusterMembership} nodes (ids 1..n) over virtual host time, with crashes,
  * restarts, partitions and pauses, that checks the election invariants after every event instead of trusting them.
  *
- * <p>Events are ordered by (time, insertion sequence). Each node ticks every {@code tickNanos} with its own random
- * phase; a message takes a one-way delay drawn uniformly inside the receiver's {@link DelayBounds} for the sender, and
- * links are FIFO like TCP (a message never overtakes an earlier one on the same link). Frames go through
+ * <p>Events are ordered by (time, insertion sequence) in an {@link EventQueue}, as in {@link Simulator}. Each node
+ * ticks every {@code tickNanos} with its own random phase; a message takes a one-way delay drawn uniformly inside the
+ * receiver's {@link DelayBounds} for the sender, and links are FIFO like TCP (a message never overtakes an earlier one on the same link). Frames go through
  * {@link ClusterMembership#onFrame} (the epoch gate) and, if accepted, {@link ClusterMembership#onMessage}; every
  * {@code Send} returned by one call is stamped with the node's epoch as it is after that call, as the daemon does.
  *
@@ -102,105 +102,8 @@ public final class ClusterSimulator {
     private static final int TICK = 0;
     private static final int DELIVER = 1;
 
-    private static final class Event {
-        final long timeNanos;
-        final long sequence;
-        final int kind;
-        final int nodeId;
-        final int incarnation;
-        final Envelope envelope;
-
-        Event(long timeNanos, long sequence, int kind, int nodeId, int incarnation, Envelope envelope) {
-            this.timeNanos = timeNanos;
-            this.sequence = sequence;
-            this.kind = kind;
-            this.nodeId = nodeId;
-            this.incarnation = incarnation;
-            this.envelope = envelope;
-        }
-    }
-
-    /**
-     * A binary min-heap of events by (time, sequence), the keys kept in primitive arrays beside the events so that
-     * sifting never dereferences an event: the simulator's hottest structure (thousands of frames in flight).
-     */
-    private static final class EventHeap {
-        private long[] times = new long[1024];
-        private long[] sequences = new long[1024];
-        private Event[] events = new Event[1024];
-        private int size;
-
-        int size() {
-            return size;
-        }
-
-        boolean isEmpty() {
-            return size == 0;
-        }
-
-        Event peek() {
-            return events[0];
-        }
-
-        void add(Event e) {
-            if (size == events.length) {
-                int capacity = Math.min(MAX_QUEUED_EVENTS, size * 2);
-                times = Arrays.copyOf(times, capacity);
-                sequences = Arrays.copyOf(sequences, capacity);
-                events = Arrays.copyOf(events, capacity);
-            }
-            int i = size++;
-            long t = e.timeNanos;
-            long s = e.sequence;
-            while (i > 0) {
-                int parent = (i - 1) >>> 1;
-                if (times[parent] < t || (times[parent] == t && sequences[parent] < s)) {
-                    break;
-                }
-                move(parent, i);
-                i = parent;
-            }
-            put(i, e);
-        }
-
-        Event poll() {
-            Event first = events[0];
-            Event last = events[--size];
-            events[size] = null;
-            if (size > 0) {
-                long t = last.timeNanos;
-                long s = last.sequence;
-                int i = 0;
-                int half = size >>> 1;
-                while (i < half) {
-                    int child = 2 * i + 1;
-                    int right = child + 1;
-                    if (right < size && (times[right] < times[child]
-                            || (times[right] == times[child] && sequences[right] < sequences[child]))) {
-                        child = right;
-                    }
-                    if (t < times[child] || (t == times[child] && s < sequences[child])) {
-                        break;
-                    }
-                    move(child, i);
-                    i = child;
-                }
-                put(i, last);
-            }
-            return first;
-        }
-
-        private void move(int from, int to) {
-            times[to] = times[from];
-            sequences[to] = sequences[from];
-            events[to] = events[from];
-        }
-
-        private void put(int i, Event e) {
-            times[i] = e.timeNanos;
-            sequences[i] = e.sequence;
-            events[i] = e;
-        }
+    /** A tick of {@code nodeId}'s life {@code incarnation}, or a frame arriving (then {@code envelope} is set). */
+    private record Event(int kind, int nodeId, int incarnation, Envelope envelope) {
     }
 
     private static final class OpenElection {
@@ -225,7 +128,7 @@ public final class ClusterSimulator {
     private final int watchersPerNode;
     private final SplittableRandom network;
     private final SplittableRandom phases;
-    private final EventHeap queue = new EventHeap();
+    private final EventQueue<Event> queue = new EventQueue<>(MAX_QUEUED_EVENTS);
 
     private final ClusterMembership[] nodes;
     private final int[] incarnation;
@@ -244,7 +147,6 @@ public final class ClusterSimulator {
     private List<Integer> partitionSideB = List.of();
 
     private long nowNanos = START_NANOS;
-    private long nextSequence;
     private long step;
 
     // invariant 1
@@ -402,12 +304,10 @@ public final class ClusterSimulator {
     }
 
     private void schedule(long atNanos, int kind, int nodeId, int inc, Envelope envelope) {
-        if (queue.size() >= MAX_QUEUED_EVENTS) {
+        if (!queue.offer(atNanos, new Event(kind, nodeId, inc, envelope))) {
             messagesLost++;
             violation("event queue full (" + MAX_QUEUED_EVENTS + "): a message storm; event dropped");
-            return;
         }
-        queue.add(new Event(atNanos, nextSequence++, kind, nodeId, inc, envelope));
     }
 
     // ---------------------------------------------------------------------------------------------------- faults
@@ -550,21 +450,21 @@ public final class ClusterSimulator {
 
     private void runUntil(long deadlineNanos, long stopAfterAgreedNanos) {
         long processed = 0;
-        while (!queue.isEmpty() && queue.peek().timeNanos <= deadlineNanos) {
+        while (!queue.isEmpty() && queue.nextTimeNanos() <= deadlineNanos) {
             if (agreed && nowNanos - agreedSinceNanos >= stopAfterAgreedNanos) {
                 return;
             }
             if (++processed > MAX_EVENTS_PER_RUN) {
                 throw new IllegalStateException("over " + MAX_EVENTS_PER_RUN + " events in one run");
             }
+            nowNanos = queue.nextTimeNanos();
             Event event = queue.poll();
-            nowNanos = event.timeNanos;
             step++;
             eventsProcessed++;
-            if (event.kind == TICK) {
+            if (event.kind() == TICK) {
                 onTickEvent(event);
             } else {
-                onDeliverEvent(event.envelope);
+                onDeliverEvent(event.envelope());
             }
             afterEvent();
         }
@@ -581,11 +481,11 @@ public final class ClusterSimulator {
     }
 
     private void onTickEvent(Event event) {
-        int id = event.nodeId;
-        if (crashed[id] || incarnation[id] != event.incarnation) {
+        int id = event.nodeId();
+        if (crashed[id] || incarnation[id] != event.incarnation()) {
             return; // that life of the node is over: its timer chain ends
         }
-        schedule(nowNanos + configs[id].tickNanos(), TICK, id, event.incarnation, null);
+        schedule(nowNanos + configs[id].tickNanos(), TICK, id, event.incarnation(), null);
         if (!paused[id]) {
             call(id, nodes[id].coordinatorId(), nodes[id].tick(nowNanos));
         }
