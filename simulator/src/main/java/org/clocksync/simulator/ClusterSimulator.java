@@ -52,6 +52,12 @@ import org.clocksync.protocol.MessageType;
  * agrees; election messages (BULLY_*, RING_*) sent in between count for it, and those sent while all agree (an
  * announcement finishing its trip round the ring) count for the election that just ended.
  *
+ * <p>Clock corrections, off unless {@link #enableCorrections}: each COORDINATOR runs a Berkeley round every round
+ * period, reduced to its effect: a {@code BERKELEY_ADJUST} to each node that follows it, carrying the difference
+ * between the two nodes' clock offsets, which the follower applies on arrival if it still follows the sender and feeds
+ * to {@link ClusterMembership#onCorrectionApplied}. Every node is made not ready to lead when it (re)starts, as the
+ * daemon does, so a returning higher node takes the lead back only after its corrections ({@link #takeovers}).
+ *
  * <p>Pure and deterministic: no threads, clocks or I/O; all randomness comes from {@link SplittableRandom}s split off
  * the seed. Every queue and list is bounded. Not thread-safe.
  */
@@ -70,6 +76,9 @@ public final class ClusterSimulator {
     public static final long MAX_RUN_NANOS = 3_600_000_000_000L;
     private static final int MAX_FAULT_LOG = 256;
     public static final int MAX_TRACE_LINES = 100_000;
+    public static final int MAX_TAKEOVERS_KEPT = 4_096;
+    public static final long MIN_ROUND_PERIOD_NANOS = 1_000_000L;
+    public static final long MAX_ROUND_PERIOD_NANOS = 60_000_000_000L;
 
     /** A broken invariant: where (seed, event number, time since start) and what. */
     public record Violation(long seed, long step, long atNanos, String description) {
@@ -94,6 +103,13 @@ public final class ClusterSimulator {
         public long durationNanos() {
             return endNanos < 0 ? -1 : endNanos - startNanos;
         }
+    }
+
+    /**
+     * A node won an election (became COORDINATOR by a {@code RoleChanged}): when, with what clock offset, and after
+     * how many corrections in its current life.
+     */
+    public record Takeover(int nodeId, long epoch, long atNanos, long correctionsThisLife, long clockOffsetNanos) {
     }
 
     private record Envelope(int from, int to, long epoch, Message message, int toIncarnation) {
@@ -180,6 +196,15 @@ public final class ClusterSimulator {
     private long messagesDelivered;
     private long eventsProcessed;
     private long faults;
+    // corrections (off while roundPeriodNanos is 0)
+    private long roundPeriodNanos;
+    private final long[] clockOffsetNanos;
+    private final long[] lastRoundNanos;
+    private final long[] correctionsThisLife;
+    private long roundsStarted;
+    private long correctionsApplied;
+    private long correctionsIgnored;
+    private final List<Takeover> takeovers = new ArrayList<>();
     private final List<String> faultLog = new ArrayList<>();
     private boolean tracing;
     private final List<String> trace = new ArrayList<>();
@@ -223,6 +248,9 @@ public final class ClusterSimulator {
         this.lastRole = new ClusterRole[n + 1];
         this.lastCoordinator = new int[n + 1];
         this.lastEpoch = new long[n + 1];
+        this.clockOffsetNanos = new long[n + 1];
+        this.lastRoundNanos = new long[n + 1];
+        this.correctionsThisLife = new long[n + 1];
         held.add(null);
         for (int id = 1; id <= n; id++) {
             configs[id] = overrides.getOrDefault(id, config);
@@ -329,15 +357,30 @@ public final class ClusterSimulator {
 
     /** A fresh instance of the node starts now, as its daemon would (configured master if it was the master). */
     public void restart(int id) {
+        restart(id, clockOffsetNanos[id]);
+    }
+
+    /**
+     * A fresh instance of the node starts now with its clock {@code clockOffsetNanos} off the true time (a host whose
+     * clock ran free while it was down).
+     */
+    public void restart(int id, long clockOffsetNanos) {
         requireNode(id);
+        this.clockOffsetNanos[id] = clockOffsetNanos;
+        correctionsThisLife[id] = 0;
+        lastRoundNanos[id] = nowNanos;
         crashed[id] = false;
         paused[id] = false;
         held.get(id).clear();
         incarnation[id]++;
         nodes[id] = newNode(id);
+        if (roundPeriodNanos > 0) {
+            call(id, nodes[id].coordinatorId(), nodes[id].setReadyToLead(false, nowNanos));
+        }
         noteRole(id);
         scheduleFirstTick(id);
-        fault("restart " + id);
+        fault("restart " + id + (clockOffsetNanos == 0 ? "" : " with clock off by " + clockOffsetNanos / 1_000_000
+                + " ms"));
     }
 
     /** Messages between a node of {@code sideA} and one of {@code sideB} are dropped, in flight too, until healed. */
@@ -488,6 +531,7 @@ public final class ClusterSimulator {
         schedule(nowNanos + configs[id].tickNanos(), TICK, id, event.incarnation(), null);
         if (!paused[id]) {
             call(id, nodes[id].coordinatorId(), nodes[id].tick(nowNanos));
+            correctIfRoundDue(id);
         }
     }
 
@@ -519,7 +563,12 @@ public final class ClusterSimulator {
         ClusterMembership node = nodes[e.to()];
         EpochVerdict verdict = node.onFrame(e.from(), e.epoch(), nowNanos);
         call(e.to(), node.coordinatorId(), verdict.actions());
-        if (verdict.accepted()) {
+        if (!verdict.accepted()) {
+            return;
+        }
+        if (e.message() instanceof Message.BerkeleyAdjust adjust) {
+            applyCorrection(e.to(), e.from(), adjust.correctionNanos());
+        } else {
             call(e.to(), node.coordinatorId(), node.onMessage(e.from(), e.epoch(), e.message(), nowNanos));
         }
     }
@@ -539,6 +588,7 @@ public final class ClusterSimulator {
                         + change.reason());
                 if (change.role() == ClusterRole.COORDINATOR) {
                     noteCoordinator(change.epoch(), id);
+                    noteTakeover(id, change.epoch());
                 }
             } else if (action instanceof PeerSuspected suspected) {
                 trace(id, "suspects " + suspected.peerId() + (suspected.byNotice() ? " by notice" : " by timeout"));
@@ -601,6 +651,91 @@ public final class ClusterSimulator {
         long at = Math.max(nowNanos + delay, linkLastDeliveryNanos[link]);
         linkLastDeliveryNanos[link] = at;
         schedule(at, DELIVER, to, 0, new Envelope(from, to, epoch, message, incarnation[to]));
+    }
+
+    // ----------------------------------------------------------------------------------------------- corrections
+
+    /**
+     * From now on every COORDINATOR corrects its followers every {@code roundPeriodNanos} (see the class comment), and
+     * every node counts as just started: not ready to lead until corrected, as a daemon at start.
+     */
+    public void enableCorrections(long roundPeriodNanos) {
+        if (roundPeriodNanos < MIN_ROUND_PERIOD_NANOS || roundPeriodNanos > MAX_ROUND_PERIOD_NANOS) {
+            throw new IllegalArgumentException("round period must be in " + MIN_ROUND_PERIOD_NANOS + ".."
+                    + MAX_ROUND_PERIOD_NANOS + " ns, got " + roundPeriodNanos);
+        }
+        this.roundPeriodNanos = roundPeriodNanos;
+        for (int id = 1; id <= n; id++) {
+            lastRoundNanos[id] = nowNanos;
+            if (!crashed[id]) {
+                call(id, nodes[id].coordinatorId(), nodes[id].setReadyToLead(false, nowNanos));
+            }
+        }
+        afterEvent();
+    }
+
+    private void correctIfRoundDue(int id) {
+        ClusterMembership node = nodes[id];
+        if (roundPeriodNanos == 0 || node.role() != ClusterRole.COORDINATOR
+                || nowNanos - lastRoundNanos[id] < roundPeriodNanos) {
+            return;
+        }
+        lastRoundNanos[id] = nowNanos;
+        roundsStarted++;
+        for (int p = 1; p <= n; p++) {
+            // The coordinator's members are the nodes that joined it, i.e. follow it; the others it does not know of.
+            if (p != id && nodes[p].role() == ClusterRole.FOLLOWER && nodes[p].coordinatorId() == id) {
+                long correctionNanos = clockOffsetNanos[id] - clockOffsetNanos[p];
+                transmit(id, p, node.epoch(), new Message.BerkeleyAdjust(roundsStarted, roundsStarted,
+                        correctionNanos));
+            }
+        }
+    }
+
+    private void applyCorrection(int id, int fromId, long correctionNanos) {
+        ClusterMembership node = nodes[id];
+        if (node.role() != ClusterRole.FOLLOWER || node.coordinatorId() != fromId) {
+            correctionsIgnored++; // a round of a master this node no longer follows, as a slave drops it
+            return;
+        }
+        clockOffsetNanos[id] += correctionNanos;
+        correctionsThisLife[id]++;
+        correctionsApplied++;
+        trace(id, "corrected by " + correctionNanos / 1_000 + " us from " + fromId);
+        call(id, node.coordinatorId(), node.onCorrectionApplied(nowNanos));
+    }
+
+    private void noteTakeover(int id, long epoch) {
+        if (takeovers.size() < MAX_TAKEOVERS_KEPT) {
+            takeovers.add(new Takeover(id, epoch, nowNanos - START_NANOS, correctionsThisLife[id],
+                    clockOffsetNanos[id]));
+        }
+    }
+
+    /** How far node {@code id}'s clock is off the true time: set at restart, changed by corrections. */
+    public long clockOffsetNanos(int id) {
+        requireNode(id);
+        return clockOffsetNanos[id];
+    }
+
+    /** Corrections node {@code id} applied since it last (re)started. */
+    public long correctionsThisLife(int id) {
+        requireNode(id);
+        return correctionsThisLife[id];
+    }
+
+    public long correctionsApplied() {
+        return correctionsApplied;
+    }
+
+    /** Corrections that arrived at a node no longer following their sender, and were dropped. */
+    public long correctionsIgnored() {
+        return correctionsIgnored;
+    }
+
+    /** Elections won, oldest first, at most the first {@value #MAX_TAKEOVERS_KEPT}. */
+    public List<Takeover> takeovers() {
+        return Collections.unmodifiableList(takeovers);
     }
 
     /** Records role changes, suspicions and faults from now on (for replaying one seed), at most 100,000 lines. */
