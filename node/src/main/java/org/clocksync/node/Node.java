@@ -199,6 +199,13 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** The follower role applied a correction from its master; the cluster agent counts it towards leading. */
+    public void correctionApplied(long hostNanos) {
+        if (cluster != null) {
+            cluster.onCorrectionApplied(hostNanos);
+        }
+    }
+
     /** Replaces the role (an election made this node master, or it follows another); on the event loop only. */
     public void switchRole(Role next, String reason) {
         assert context.loop.inEventLoop();

@@ -12,7 +12,8 @@ import org.clocksync.core.cluster.HeartbeatTopology;
  * violations, elections, messages and time per election) and the election cost of one coordinator crash by cluster
  * size. Deterministic: the same arguments print the same tables.
  *
- * <pre>java -cp core/target/classes:protocol/target/classes org.clocksync.simulator.ClusterSimReport [--seeds N]</pre>
+ * <pre>java -cp simulator/target/classes:core/target/classes:protocol/target/classes
+ *     org.clocksync.simulator.ClusterSimReport [--seeds N] [--first-seed S]</pre>
  */
 public final class ClusterSimReport {
     public static final int DEFAULT_SEEDS = 100;

@@ -31,9 +31,9 @@ import org.clocksync.protocol.MessageType;
  * A seeded discrete-event network of {@link ClusterMembership} nodes (ids 1..n) over virtual host time, with crashes,
  * restarts, partitions and pauses, that checks the election invariants after every event instead of trusting them.
  *
- * <p>Events are ordered by (time, insertion sequence). Each node ticks every {@code tickNanos} with its own random
- * phase; a message takes a one-way delay drawn uniformly inside the receiver's {@link DelayBounds} for the sender, and
- * links are FIFO like TCP (a message never overtakes an earlier one on the same link). Frames go through
+ * <p>Events are ordered by (time, insertion sequence) in an {@link EventQueue}, as in {@link Simulator}. Each node
+ * ticks every {@code tickNanos} with its own random phase; a message takes a one-way delay drawn uniformly inside the
+ * receiver's {@link DelayBounds} for the sender, and links are FIFO like TCP (a message never overtakes an earlier one on the same link). Frames go through
  * {@link ClusterMembership#onFrame} (the epoch gate) and, if accepted, {@link ClusterMembership#onMessage}; every
  * {@code Send} returned by one call is stamped with the node's epoch as it is after that call, as the daemon does.
  *
@@ -51,6 +51,12 @@ import org.clocksync.protocol.MessageType;
  * election message sent while the nodes do not agree) and ends at the first event after which every checked group
  * agrees; election messages (BULLY_*, RING_*) sent in between count for it, and those sent while all agree (an
  * announcement finishing its trip round the ring) count for the election that just ended.
+ *
+ * <p>Clock corrections, off unless {@link #enableCorrections}: each COORDINATOR runs a Berkeley round every round
+ * period, reduced to its effect: a {@code BERKELEY_ADJUST} to each node that follows it, carrying the difference
+ * between the two nodes' clock offsets, which the follower applies on arrival if it still follows the sender and feeds
+ * to {@link ClusterMembership#onCorrectionApplied}. Every node is made not ready to lead when it (re)starts, as the
+ * daemon does, so a returning higher node takes the lead back only after its corrections ({@link #takeovers}).
  *
  * <p>Pure and deterministic: no threads, clocks or I/O; all randomness comes from {@link SplittableRandom}s split off
  * the seed. Every queue and list is bounded. Not thread-safe.
@@ -70,6 +76,9 @@ public final class ClusterSimulator {
     public static final long MAX_RUN_NANOS = 3_600_000_000_000L;
     private static final int MAX_FAULT_LOG = 256;
     public static final int MAX_TRACE_LINES = 100_000;
+    public static final int MAX_TAKEOVERS_KEPT = 4_096;
+    public static final long MIN_ROUND_PERIOD_NANOS = 1_000_000L;
+    public static final long MAX_ROUND_PERIOD_NANOS = 60_000_000_000L;
 
     /** A broken invariant: where (seed, event number, time since start) and what. */
     public record Violation(long seed, long step, long atNanos, String description) {
@@ -96,111 +105,21 @@ public final class ClusterSimulator {
         }
     }
 
+    /**
+     * A node won an election (became COORDINATOR by a {@code RoleChanged}): when, with what clock offset, and after
+     * how many corrections in its current life.
+     */
+    public record Takeover(int nodeId, long epoch, long atNanos, long correctionsThisLife, long clockOffsetNanos) {
+    }
+
     private record Envelope(int from, int to, long epoch, Message message, int toIncarnation) {
     }
 
     private static final int TICK = 0;
     private static final int DELIVER = 1;
 
-    private static final class Event {
-        final long timeNanos;
-        final long sequence;
-        final int kind;
-        final int nodeId;
-        final int incarnation;
-        final Envelope envelope;
-
-        Event(long timeNanos, long sequence, int kind, int nodeId, int incarnation, Envelope envelope) {
-            this.timeNanos = timeNanos;
-            this.sequence = sequence;
-            this.kind = kind;
-            this.nodeId = nodeId;
-            this.incarnation = incarnation;
-            this.envelope = envelope;
-        }
-    }
-
-    /**
-     * A binary min-heap of events by (time, sequence), the keys kept in primitive arrays beside the events so that
-     * sifting never dereferences an event: the simulator's hottest structure (thousands of frames in flight).
-     */
-    private static final class EventHeap {
-        private long[] times = new long[1024];
-        private long[] sequences = new long[1024];
-        private Event[] events = new Event[1024];
-        private int size;
-
-        int size() {
-            return size;
-        }
-
-        boolean isEmpty() {
-            return size == 0;
-        }
-
-        Event peek() {
-            return events[0];
-        }
-
-        void add(Event e) {
-            if (size == events.length) {
-                int capacity = Math.min(MAX_QUEUED_EVENTS, size * 2);
-                times = Arrays.copyOf(times, capacity);
-                sequences = Arrays.copyOf(sequences, capacity);
-                events = Arrays.copyOf(events, capacity);
-            }
-            int i = size++;
-            long t = e.timeNanos;
-            long s = e.sequence;
-            while (i > 0) {
-                int parent = (i - 1) >>> 1;
-                if (times[parent] < t || (times[parent] == t && sequences[parent] < s)) {
-                    break;
-                }
-                move(parent, i);
-                i = parent;
-            }
-            put(i, e);
-        }
-
-        Event poll() {
-            Event first = events[0];
-            Event last = events[--size];
-            events[size] = null;
-            if (size > 0) {
-                long t = last.timeNanos;
-                long s = last.sequence;
-                int i = 0;
-                int half = size >>> 1;
-                while (i < half) {
-                    int child = 2 * i + 1;
-                    int right = child + 1;
-                    if (right < size && (times[right] < times[child]
-                            || (times[right] == times[child] && sequences[right] < sequences[child]))) {
-                        child = right;
-                    }
-                    if (t < times[child] || (t == times[child] && s < sequences[child])) {
-                        break;
-                    }
-                    move(child, i);
-                    i = child;
-                }
-                put(i, last);
-            }
-            return first;
-        }
-
-        private void move(int from, int to) {
-            times[to] = times[from];
-            sequences[to] = sequences[from];
-            events[to] = events[from];
-        }
-
-        private void put(int i, Event e) {
-            times[i] = e.timeNanos;
-            sequences[i] = e.sequence;
-            events[i] = e;
-        }
+    /** A tick of {@code nodeId}'s life {@code incarnation}, or a frame arriving (then {@code envelope} is set). */
+    private record Event(int kind, int nodeId, int incarnation, Envelope envelope) {
     }
 
     private static final class OpenElection {
@@ -225,7 +144,7 @@ public final class ClusterSimulator {
     private final int watchersPerNode;
     private final SplittableRandom network;
     private final SplittableRandom phases;
-    private final EventHeap queue = new EventHeap();
+    private final EventQueue<Event> queue = new EventQueue<>(MAX_QUEUED_EVENTS);
 
     private final ClusterMembership[] nodes;
     private final int[] incarnation;
@@ -244,7 +163,6 @@ public final class ClusterSimulator {
     private List<Integer> partitionSideB = List.of();
 
     private long nowNanos = START_NANOS;
-    private long nextSequence;
     private long step;
 
     // invariant 1
@@ -278,6 +196,15 @@ public final class ClusterSimulator {
     private long messagesDelivered;
     private long eventsProcessed;
     private long faults;
+    // corrections (off while roundPeriodNanos is 0)
+    private long roundPeriodNanos;
+    private final long[] clockOffsetNanos;
+    private final long[] lastRoundNanos;
+    private final long[] correctionsThisLife;
+    private long roundsStarted;
+    private long correctionsApplied;
+    private long correctionsIgnored;
+    private final List<Takeover> takeovers = new ArrayList<>();
     private final List<String> faultLog = new ArrayList<>();
     private boolean tracing;
     private final List<String> trace = new ArrayList<>();
@@ -321,6 +248,9 @@ public final class ClusterSimulator {
         this.lastRole = new ClusterRole[n + 1];
         this.lastCoordinator = new int[n + 1];
         this.lastEpoch = new long[n + 1];
+        this.clockOffsetNanos = new long[n + 1];
+        this.lastRoundNanos = new long[n + 1];
+        this.correctionsThisLife = new long[n + 1];
         held.add(null);
         for (int id = 1; id <= n; id++) {
             configs[id] = overrides.getOrDefault(id, config);
@@ -402,12 +332,10 @@ public final class ClusterSimulator {
     }
 
     private void schedule(long atNanos, int kind, int nodeId, int inc, Envelope envelope) {
-        if (queue.size() >= MAX_QUEUED_EVENTS) {
+        if (!queue.offer(atNanos, new Event(kind, nodeId, inc, envelope))) {
             messagesLost++;
             violation("event queue full (" + MAX_QUEUED_EVENTS + "): a message storm; event dropped");
-            return;
         }
-        queue.add(new Event(atNanos, nextSequence++, kind, nodeId, inc, envelope));
     }
 
     // ---------------------------------------------------------------------------------------------------- faults
@@ -429,15 +357,30 @@ public final class ClusterSimulator {
 
     /** A fresh instance of the node starts now, as its daemon would (configured master if it was the master). */
     public void restart(int id) {
+        restart(id, clockOffsetNanos[id]);
+    }
+
+    /**
+     * A fresh instance of the node starts now with its clock {@code clockOffsetNanos} off the true time (a host whose
+     * clock ran free while it was down).
+     */
+    public void restart(int id, long clockOffsetNanos) {
         requireNode(id);
+        this.clockOffsetNanos[id] = clockOffsetNanos;
+        correctionsThisLife[id] = 0;
+        lastRoundNanos[id] = nowNanos;
         crashed[id] = false;
         paused[id] = false;
         held.get(id).clear();
         incarnation[id]++;
         nodes[id] = newNode(id);
+        if (roundPeriodNanos > 0) {
+            call(id, nodes[id].coordinatorId(), nodes[id].setReadyToLead(false, nowNanos));
+        }
         noteRole(id);
         scheduleFirstTick(id);
-        fault("restart " + id);
+        fault("restart " + id + (clockOffsetNanos == 0 ? "" : " with clock off by " + clockOffsetNanos / 1_000_000
+                + " ms"));
     }
 
     /** Messages between a node of {@code sideA} and one of {@code sideB} are dropped, in flight too, until healed. */
@@ -550,21 +493,21 @@ public final class ClusterSimulator {
 
     private void runUntil(long deadlineNanos, long stopAfterAgreedNanos) {
         long processed = 0;
-        while (!queue.isEmpty() && queue.peek().timeNanos <= deadlineNanos) {
+        while (!queue.isEmpty() && queue.nextTimeNanos() <= deadlineNanos) {
             if (agreed && nowNanos - agreedSinceNanos >= stopAfterAgreedNanos) {
                 return;
             }
             if (++processed > MAX_EVENTS_PER_RUN) {
                 throw new IllegalStateException("over " + MAX_EVENTS_PER_RUN + " events in one run");
             }
+            nowNanos = queue.nextTimeNanos();
             Event event = queue.poll();
-            nowNanos = event.timeNanos;
             step++;
             eventsProcessed++;
-            if (event.kind == TICK) {
+            if (event.kind() == TICK) {
                 onTickEvent(event);
             } else {
-                onDeliverEvent(event.envelope);
+                onDeliverEvent(event.envelope());
             }
             afterEvent();
         }
@@ -581,13 +524,14 @@ public final class ClusterSimulator {
     }
 
     private void onTickEvent(Event event) {
-        int id = event.nodeId;
-        if (crashed[id] || incarnation[id] != event.incarnation) {
+        int id = event.nodeId();
+        if (crashed[id] || incarnation[id] != event.incarnation()) {
             return; // that life of the node is over: its timer chain ends
         }
-        schedule(nowNanos + configs[id].tickNanos(), TICK, id, event.incarnation, null);
+        schedule(nowNanos + configs[id].tickNanos(), TICK, id, event.incarnation(), null);
         if (!paused[id]) {
             call(id, nodes[id].coordinatorId(), nodes[id].tick(nowNanos));
+            correctIfRoundDue(id);
         }
     }
 
@@ -619,7 +563,12 @@ public final class ClusterSimulator {
         ClusterMembership node = nodes[e.to()];
         EpochVerdict verdict = node.onFrame(e.from(), e.epoch(), nowNanos);
         call(e.to(), node.coordinatorId(), verdict.actions());
-        if (verdict.accepted()) {
+        if (!verdict.accepted()) {
+            return;
+        }
+        if (e.message() instanceof Message.BerkeleyAdjust adjust) {
+            applyCorrection(e.to(), e.from(), adjust.correctionNanos());
+        } else {
             call(e.to(), node.coordinatorId(), node.onMessage(e.from(), e.epoch(), e.message(), nowNanos));
         }
     }
@@ -639,6 +588,7 @@ public final class ClusterSimulator {
                         + change.reason());
                 if (change.role() == ClusterRole.COORDINATOR) {
                     noteCoordinator(change.epoch(), id);
+                    noteTakeover(id, change.epoch());
                 }
             } else if (action instanceof PeerSuspected suspected) {
                 trace(id, "suspects " + suspected.peerId() + (suspected.byNotice() ? " by notice" : " by timeout"));
@@ -701,6 +651,91 @@ public final class ClusterSimulator {
         long at = Math.max(nowNanos + delay, linkLastDeliveryNanos[link]);
         linkLastDeliveryNanos[link] = at;
         schedule(at, DELIVER, to, 0, new Envelope(from, to, epoch, message, incarnation[to]));
+    }
+
+    // ----------------------------------------------------------------------------------------------- corrections
+
+    /**
+     * From now on every COORDINATOR corrects its followers every {@code roundPeriodNanos} (see the class comment), and
+     * every node counts as just started: not ready to lead until corrected, as a daemon at start.
+     */
+    public void enableCorrections(long roundPeriodNanos) {
+        if (roundPeriodNanos < MIN_ROUND_PERIOD_NANOS || roundPeriodNanos > MAX_ROUND_PERIOD_NANOS) {
+            throw new IllegalArgumentException("round period must be in " + MIN_ROUND_PERIOD_NANOS + ".."
+                    + MAX_ROUND_PERIOD_NANOS + " ns, got " + roundPeriodNanos);
+        }
+        this.roundPeriodNanos = roundPeriodNanos;
+        for (int id = 1; id <= n; id++) {
+            lastRoundNanos[id] = nowNanos;
+            if (!crashed[id]) {
+                call(id, nodes[id].coordinatorId(), nodes[id].setReadyToLead(false, nowNanos));
+            }
+        }
+        afterEvent();
+    }
+
+    private void correctIfRoundDue(int id) {
+        ClusterMembership node = nodes[id];
+        if (roundPeriodNanos == 0 || node.role() != ClusterRole.COORDINATOR
+                || nowNanos - lastRoundNanos[id] < roundPeriodNanos) {
+            return;
+        }
+        lastRoundNanos[id] = nowNanos;
+        roundsStarted++;
+        for (int p = 1; p <= n; p++) {
+            // The coordinator's members are the nodes that joined it, i.e. follow it; the others it does not know of.
+            if (p != id && nodes[p].role() == ClusterRole.FOLLOWER && nodes[p].coordinatorId() == id) {
+                long correctionNanos = clockOffsetNanos[id] - clockOffsetNanos[p];
+                transmit(id, p, node.epoch(), new Message.BerkeleyAdjust(roundsStarted, roundsStarted,
+                        correctionNanos));
+            }
+        }
+    }
+
+    private void applyCorrection(int id, int fromId, long correctionNanos) {
+        ClusterMembership node = nodes[id];
+        if (node.role() != ClusterRole.FOLLOWER || node.coordinatorId() != fromId) {
+            correctionsIgnored++; // a round of a master this node no longer follows, as a slave drops it
+            return;
+        }
+        clockOffsetNanos[id] += correctionNanos;
+        correctionsThisLife[id]++;
+        correctionsApplied++;
+        trace(id, "corrected by " + correctionNanos / 1_000 + " us from " + fromId);
+        call(id, node.coordinatorId(), node.onCorrectionApplied(nowNanos));
+    }
+
+    private void noteTakeover(int id, long epoch) {
+        if (takeovers.size() < MAX_TAKEOVERS_KEPT) {
+            takeovers.add(new Takeover(id, epoch, nowNanos - START_NANOS, correctionsThisLife[id],
+                    clockOffsetNanos[id]));
+        }
+    }
+
+    /** How far node {@code id}'s clock is off the true time: set at restart, changed by corrections. */
+    public long clockOffsetNanos(int id) {
+        requireNode(id);
+        return clockOffsetNanos[id];
+    }
+
+    /** Corrections node {@code id} applied since it last (re)started. */
+    public long correctionsThisLife(int id) {
+        requireNode(id);
+        return correctionsThisLife[id];
+    }
+
+    public long correctionsApplied() {
+        return correctionsApplied;
+    }
+
+    /** Corrections that arrived at a node no longer following their sender, and were dropped. */
+    public long correctionsIgnored() {
+        return correctionsIgnored;
+    }
+
+    /** Elections won, oldest first, at most the first {@value #MAX_TAKEOVERS_KEPT}. */
+    public List<Takeover> takeovers() {
+        return Collections.unmodifiableList(takeovers);
     }
 
     /** Records role changes, suspicions and faults from now on (for replaying one seed), at most 100,000 lines. */

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -27,8 +26,8 @@ import org.clocksync.core.clock.SimulatedHardwareClock;
  * drifts and crashes replay exactly from one seed.
  *
  * <p>Virtual time is the host's UTC clock in nanoseconds; every node's hardware clock sits on it, so each node's true
- * error is observable. Events are ordered by (time, insertion sequence), all randomness comes from one
- * {@link SplittableRandom} used in event order, and nodes are kept in id order: nothing depends on hash order.
+ * error is observable. Events are ordered by (time, insertion sequence) in an {@link EventQueue}, all randomness comes
+ * from one {@link SplittableRandom} used in event order, and nodes are kept in id order: nothing depends on hash order.
  * Links are FIFO like TCP: a message never overtakes an earlier one from the same sender to the same receiver.
  */
 public final class Simulator {
@@ -45,7 +44,7 @@ public final class Simulator {
 
     private final SplittableRandom rng;
     private final long startHostNanos;
-    private final PriorityQueue<ScheduledEvent> queue = new PriorityQueue<>();
+    private final EventQueue<SimEvent> queue = new EventQueue<>(MAX_QUEUED_EVENTS);
     private final TreeMap<Integer, SimNode> nodes = new TreeMap<>();
     /** Keyed by {@link #linkKey}; looked up, never iterated. */
     private final Map<Long, DelayModel> linkDelays = new HashMap<>();
@@ -55,7 +54,6 @@ public final class Simulator {
     private DelayModel defaultDelay = DelayModel.constant(100_000L);
 
     private long nowNanos;
-    private long nextSequence;
     private boolean traceTruncated;
     private long eventsProcessed;
     private long messagesDelivered;
@@ -122,7 +120,7 @@ public final class Simulator {
     public void runUntil(long hostNanos) {
         checkRunTarget(hostNanos);
         long processed = 0;
-        while (!queue.isEmpty() && queue.peek().timeNanos() <= hostNanos) {
+        while (!queue.isEmpty() && queue.nextTimeNanos() <= hostNanos) {
             step(++processed);
         }
         nowNanos = Math.max(nowNanos, hostNanos);
@@ -140,7 +138,7 @@ public final class Simulator {
         checkRunTarget(deadlineHostNanos);
         long processed = 0;
         while (!done.getAsBoolean()) {
-            if (queue.isEmpty() || queue.peek().timeNanos() > deadlineHostNanos) {
+            if (queue.isEmpty() || queue.nextTimeNanos() > deadlineHostNanos) {
                 nowNanos = Math.max(nowNanos, deadlineHostNanos);
                 return false;
             }
@@ -223,11 +221,11 @@ public final class Simulator {
         if (processedInThisRun > MAX_EVENTS_PER_RUN) {
             throw new IllegalStateException("over " + MAX_EVENTS_PER_RUN + " events in one run: a process is looping without bound");
         }
-        ScheduledEvent next = queue.poll();
-        assert next.timeNanos() >= nowNanos : "events never go back in time";
-        nowNanos = next.timeNanos();
+        long timeNanos = queue.nextTimeNanos();
+        assert timeNanos >= nowNanos : "events never go back in time";
+        nowNanos = timeNanos;
         eventsProcessed++;
-        SimEvent event = next.event();
+        SimEvent event = queue.poll();
         if (event instanceof SimEvent.Start start) {
             startNode(nodes.get(start.nodeId()), "start");
         } else if (event instanceof SimEvent.Tick tick) {
@@ -319,11 +317,10 @@ public final class Simulator {
         if (atNanos < nowNanos) {
             throw new IllegalArgumentException("cannot schedule " + event + " at " + atNanos + ", before the current time " + nowNanos);
         }
-        if (queue.size() >= MAX_QUEUED_EVENTS) {
+        if (!queue.offer(atNanos, event)) {
             throw new IllegalStateException("the simulator's event queue holds " + MAX_QUEUED_EVENTS
                     + " events, the limit: a process is sending without bound");
         }
-        queue.add(new ScheduledEvent(atNanos, nextSequence++, event));
     }
 
     private void record(int nodeId, String what) {

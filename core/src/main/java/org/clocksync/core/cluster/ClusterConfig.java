@@ -14,12 +14,18 @@ import java.util.Objects;
  * @param startupTimeoutNanos   the least heartbeat timeout during the first discovery timeout after a node starts
  *                              (0: none): JVMs starting together on a small machine stall each other for hundreds of
  *                              milliseconds, and an election then hands the cluster to a node nobody has corrected yet
+ * @param correctionsBeforeLeading a node that was made not ready to lead (a daemon, when it starts) becomes ready
+ *                              after this many clock corrections while following one coordinator: until then Bully
+ *                              does not hand the lead back to it (see {@link ClusterMembership#onCorrectionApplied})
  */
 public record ClusterConfig(long heartbeatPeriodNanos, DelayBounds defaultBounds, Map<Integer, DelayBounds> boundsByPeer,
         HeartbeatTopology topology, ElectionAlgorithm election, long tickNanos, long discoveryTimeoutNanos,
-        long startupTimeoutNanos) {
+        long startupTimeoutNanos, int correctionsBeforeLeading) {
     public static final long MIN_PERIOD_NANOS = 1_000_000L;
     public static final long MAX_PERIOD_NANOS = 60_000_000_000L;
+    public static final int DEFAULT_CORRECTIONS_BEFORE_LEADING = 3;
+    /** At one Berkeley round a second, over a quarter of an hour: more is a mistake, not caution. */
+    public static final int MAX_CORRECTIONS_BEFORE_LEADING = 1_000;
 
     public ClusterConfig {
         Objects.requireNonNull(defaultBounds, "defaultBounds");
@@ -39,6 +45,18 @@ public record ClusterConfig(long heartbeatPeriodNanos, DelayBounds defaultBounds
         if (startupTimeoutNanos < 0 || startupTimeoutNanos > MAX_PERIOD_NANOS) {
             throw new IllegalArgumentException("startup timeout must be between 0 and 60s");
         }
+        if (correctionsBeforeLeading < 1 || correctionsBeforeLeading > MAX_CORRECTIONS_BEFORE_LEADING) {
+            throw new IllegalArgumentException("corrections before leading must be between 1 and "
+                    + MAX_CORRECTIONS_BEFORE_LEADING + ", got " + correctionsBeforeLeading);
+        }
+    }
+
+    /** With {@value #DEFAULT_CORRECTIONS_BEFORE_LEADING} corrections before leading. */
+    public ClusterConfig(long heartbeatPeriodNanos, DelayBounds defaultBounds, Map<Integer, DelayBounds> boundsByPeer,
+            HeartbeatTopology topology, ElectionAlgorithm election, long tickNanos, long discoveryTimeoutNanos,
+            long startupTimeoutNanos) {
+        this(heartbeatPeriodNanos, defaultBounds, boundsByPeer, topology, election, tickNanos, discoveryTimeoutNanos,
+                startupTimeoutNanos, DEFAULT_CORRECTIONS_BEFORE_LEADING);
     }
 
     /** Without a start-up allowance. */
@@ -48,8 +66,9 @@ public record ClusterConfig(long heartbeatPeriodNanos, DelayBounds defaultBounds
     }
 
     /**
-     * Defaults: T = 100 ms, delays 0..100 ms, all-to-all, Bully, 5 ms ticks, 5 s discovery, 1 s start-up timeout. The delay bound is wide
-     * for loopback on purpose: it also absorbs a busy sender's scheduling delays (a JVM compiling, a shared core).
+     * Defaults: T = 100 ms, delays 0..100 ms, all-to-all, Bully, 5 ms ticks, 5 s discovery, 1 s start-up timeout, 3
+     * corrections before leading. The delay bound is wide for loopback on purpose: it also absorbs a busy sender's
+     * scheduling delays (a JVM compiling, a shared core).
      */
     public static ClusterConfig defaults() {
         return new ClusterConfig(100_000_000L, new DelayBounds(0, 100_000_000L), Map.of(),
@@ -62,21 +81,26 @@ public record ClusterConfig(long heartbeatPeriodNanos, DelayBounds defaultBounds
 
     public ClusterConfig withElection(ElectionAlgorithm algorithm) {
         return new ClusterConfig(heartbeatPeriodNanos, defaultBounds, boundsByPeer, topology, algorithm, tickNanos,
-                discoveryTimeoutNanos, startupTimeoutNanos);
+                discoveryTimeoutNanos, startupTimeoutNanos, correctionsBeforeLeading);
     }
 
     public ClusterConfig withDefaultBounds(DelayBounds bounds) {
         return new ClusterConfig(heartbeatPeriodNanos, bounds, boundsByPeer, topology, election, tickNanos,
-                discoveryTimeoutNanos, startupTimeoutNanos);
+                discoveryTimeoutNanos, startupTimeoutNanos, correctionsBeforeLeading);
     }
 
     public ClusterConfig withStartupTimeout(long nanos) {
         return new ClusterConfig(heartbeatPeriodNanos, defaultBounds, boundsByPeer, topology, election, tickNanos,
-                discoveryTimeoutNanos, nanos);
+                discoveryTimeoutNanos, nanos, correctionsBeforeLeading);
     }
 
     public ClusterConfig withTopology(HeartbeatTopology t) {
         return new ClusterConfig(heartbeatPeriodNanos, defaultBounds, boundsByPeer, t, election, tickNanos,
-                discoveryTimeoutNanos, startupTimeoutNanos);
+                discoveryTimeoutNanos, startupTimeoutNanos, correctionsBeforeLeading);
+    }
+
+    public ClusterConfig withCorrectionsBeforeLeading(int corrections) {
+        return new ClusterConfig(heartbeatPeriodNanos, defaultBounds, boundsByPeer, topology, election, tickNanos,
+                discoveryTimeoutNanos, startupTimeoutNanos, corrections);
     }
 }

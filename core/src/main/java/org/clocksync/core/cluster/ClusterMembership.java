@@ -63,7 +63,7 @@ public final class ClusterMembership {
 
     private long staleFrames;
     /** Whether this node's clock is fit to lead: Bully's handback waits for it (see {@link #setReadyToLead}). */
-    private boolean readyToLead = true;
+    private final LeadershipReadiness readiness;
     private long electionMessagesSent;
     private long electionsStarted;
     private long electionRestarts;
@@ -86,6 +86,7 @@ public final class ClusterMembership {
         this.coordinatorId = configuredMaster ? selfId : 0;
         this.coordinatorUnknownSinceNanos = nowNanos;
         this.followingSinceNanos = nowNanos;
+        this.readiness = new LeadershipReadiness(config.correctionsBeforeLeading());
 
         long maxDelayNanos = config.defaultBounds().maxNanos();
         for (int id : this.peerIds) {
@@ -186,7 +187,7 @@ public final class ClusterMembership {
             return;
         }
         elector.cancel();
-        if (role == ClusterRole.CANDIDATE && readyToLead && elector.challengesLowerCoordinator() && c < selfId) {
+        if (role == ClusterRole.CANDIDATE && readiness.ready() && elector.challengesLowerCoordinator() && c < selfId) {
             // Bully: a candidate would only follow c to challenge it at once. Start over instead, in the new epoch,
             // so that higher nodes' answers are not dropped as stale; the role stays CANDIDATE.
             startElection(seen + ", naming lower node " + c, nowNanos, out);
@@ -292,7 +293,7 @@ public final class ClusterMembership {
         elector.cancel();
         setRole(ClusterRole.FOLLOWER, c, reason, nowNanos, out);
         closeRecord(nowNanos);
-        if (readyToLead && elector.challengesLowerCoordinator() && c < selfId) {
+        if (readiness.ready() && elector.challengesLowerCoordinator() && c < selfId) {
             startElection("higher node joined: this node (" + selfId + ") outranks coordinator " + c, nowNanos, out);
         }
     }
@@ -309,6 +310,9 @@ public final class ClusterMembership {
         }
         if (newCoordinatorId == 0 && coordinatorId != 0) {
             coordinatorUnknownSinceNanos = nowNanos;
+        }
+        if (newRole == ClusterRole.FOLLOWER && newCoordinatorId != 0) {
+            readiness.followed();
         }
         role = newRole;
         coordinatorId = newCoordinatorId;
@@ -383,18 +387,35 @@ public final class ClusterMembership {
         return electionMessagesSent;
     }
 
-    /** Elections this node started itself, one per election id: restarts after a timeout count too. */
     /**
-     * Bully's handback, where a returning higher node takes over from a lower coordinator, waits until this is true:
-     * a node that just restarted has a clock the cluster has not corrected yet, and a master whose clock is off makes
-     * every line follow it. The caller sets false at start and true once the node has been corrected while following.
-     * Elections forced by a crash are not affected. Returns the election that becoming ready may start.
+     * Bully's handback, where a returning higher node takes over from a lower coordinator, waits until this node is
+     * ready to lead: a node that just restarted has a clock the cluster has not corrected yet, and a master whose
+     * clock is off makes every line follow it. The caller makes the node not ready when it starts; it becomes ready
+     * after {@link ClusterConfig#correctionsBeforeLeading} corrections while following one coordinator (see
+     * {@link #onCorrectionApplied}), or when the caller says so. Elections forced by a crash are not affected.
+     * Returns the election that becoming ready may start.
      */
     public List<Action> setReadyToLead(boolean ready, long nowNanos) {
-        boolean was = readyToLead;
-        readyToLead = ready;
+        boolean was = readiness.ready();
+        readiness.set(ready);
+        return ready && !was ? challengeIfOutranked(nowNanos) : List.of();
+    }
+
+    /**
+     * This node's clock was just corrected by the coordinator it follows (a Berkeley adjustment applied). Counts
+     * towards {@link #readyToLead}; returns the election that becoming ready may start. Ignored unless the node
+     * follows a known coordinator: a correction then comes from no master this node would hand the lead back to.
+     */
+    public List<Action> onCorrectionApplied(long nowNanos) {
+        if (role != ClusterRole.FOLLOWER || coordinatorId == 0 || !readiness.corrected()) {
+            return List.of();
+        }
+        return challengeIfOutranked(nowNanos);
+    }
+
+    private List<Action> challengeIfOutranked(long nowNanos) {
         List<Action> out = new ArrayList<>();
-        if (ready && !was && role == ClusterRole.FOLLOWER && coordinatorId != 0 && coordinatorId < selfId
+        if (role == ClusterRole.FOLLOWER && coordinatorId != 0 && coordinatorId < selfId
                 && elector.challengesLowerCoordinator()) {
             startElection("higher node caught up: this node (" + selfId + ") outranks coordinator " + coordinatorId,
                     nowNanos, out);
@@ -403,9 +424,15 @@ public final class ClusterMembership {
     }
 
     public boolean readyToLead() {
-        return readyToLead;
+        return readiness.ready();
     }
 
+    /** Corrections counted towards {@link #readyToLead} since this node last followed a coordinator. */
+    public int correctionsTowardsLeading() {
+        return readiness.correctionsWhileFollowing();
+    }
+
+    /** Elections this node started itself, one per election id: restarts after a timeout count too. */
     public long electionsStarted() {
         return electionsStarted;
     }

@@ -103,6 +103,42 @@ class BullyElectionTest {
     }
 
     @Test
+    void aRestartedHigherNodeTakesTheLeadBackOnlyAfterItsThirdCorrectionWhileFollowing() {
+        ClusterPump pump = masterFiveCrashed();
+        long fourEpoch = pump.node(4).epoch();
+        pump.restart(5, true);
+        pump.execute(5, pump.node(5).setReadyToLead(false, pump.now));
+        assertThat(pump.runUntil(() -> pump.node(5).coordinatorId() == 4, 1_000 * MS)).as(pump.describe()).isTrue();
+
+        assertThat(pump.node(5).onCorrectionApplied(pump.now)).isEmpty();
+        assertThat(pump.node(5).onCorrectionApplied(pump.now)).isEmpty();
+        pump.runFor(1_000 * MS);
+        assertThat(pump.node(5).readyToLead()).isFalse();
+        assertThat(pump.node(5).correctionsTowardsLeading()).isEqualTo(2);
+        assertThat(pump.node(5).role()).as("two corrections are not enough").isEqualTo(ClusterRole.FOLLOWER);
+        assertThat(pump.node(4).epoch()).isEqualTo(fourEpoch);
+
+        pump.execute(5, pump.node(5).onCorrectionApplied(pump.now));
+        assertThat(pump.node(5).readyToLead()).isTrue();
+        pump.drain();
+        assertThat(pump.runUntil(() -> pump.settledOn(5), 1_000 * MS)).as(pump.describe()).isTrue();
+        assertThat(pump.node(5).elections()).last()
+                .satisfies(r -> assertThat(r.trigger()).startsWith("higher node caught up"));
+    }
+
+    @Test
+    void correctionsCountOnlyWhileFollowingAKnownCoordinator() {
+        ClusterPump pump = new ClusterPump(CONFIG, FIVE, 5);
+        pump.execute(5, pump.node(5).setReadyToLead(false, pump.now));
+        assertThat(pump.node(5).role()).isEqualTo(ClusterRole.COORDINATOR);
+        for (int i = 0; i < 5; i++) {
+            assertThat(pump.node(5).onCorrectionApplied(pump.now)).isEmpty();
+        }
+        assertThat(pump.node(5).readyToLead()).as("a coordinator is corrected by nobody").isFalse();
+        assertThat(pump.node(5).correctionsTowardsLeading()).isZero();
+    }
+
+    @Test
     void aPausedCoordinatorStepsDownWhenItWakesAndBullyGivesItBackTheLead() {
         ClusterPump pump = new ClusterPump(CONFIG, FIVE, 5);
         pump.runFor(1_000 * MS);

@@ -54,8 +54,6 @@ public final class ClusterAgent {
     private static final AttributeKey<Integer> PEER_ID = AttributeKey.valueOf("clocksync.peerId");
     /** Time for the members to hear of a new master and connect before its first round. */
     static final long FIRST_ROUND_DELAY_MILLIS = 100;
-    /** Corrections a returning node takes as a follower before Bully lets it take the lead back. */
-    static final long CORRECTIONS_BEFORE_LEADING = 3;
 
     private final Node node;
     private final NodeContext ctx;
@@ -112,7 +110,7 @@ public final class ClusterAgent {
         membership = new ClusterMembership(ctx.selfId(), List.copyOf(peerAddresses.keySet()), config,
                 configuredMaster, nowNanos);
         ctx.setEpoch(membership.epoch());
-        // Not ready to take the lead back until the cluster has corrected this node's clock (see tick).
+        // Not ready to take the lead back until the cluster has corrected this node's clock (onCorrectionApplied).
         execute(membership.setReadyToLead(false, nowNanos), nowNanos);
         ticker = ctx.loop.scheduleAtFixedRate(this::tick, 0, config.tickNanos(), TimeUnit.NANOSECONDS);
         LOG.info("event=cluster_started id={} peers={} election={} topology={} heartbeatMillis={}"
@@ -147,12 +145,20 @@ public final class ClusterAgent {
         long hostNanos = HostClock.nowNanos();
         execute(membership.tick(hostNanos), hostNanos);
         executeSnapshot(snapshots.tick(hostNanos));
-        if (!membership.readyToLead() && node.role() instanceof SlaveRole slave
-                && slave.correctionsApplied() >= CORRECTIONS_BEFORE_LEADING) {
-            LOG.info("event=ready_to_lead corrections={} note=\"clock corrected by the cluster; may take the lead\"",
-                    slave.correctionsApplied());
-            execute(membership.setReadyToLead(true, hostNanos), hostNanos);
+    }
+
+    /** The follower role applied a correction from its master: counts towards leading again (core's policy). */
+    public void onCorrectionApplied(long hostNanos) {
+        if (membership == null) {
+            return;
         }
+        boolean wasReady = membership.readyToLead();
+        List<Action> actions = membership.onCorrectionApplied(hostNanos);
+        if (!wasReady && membership.readyToLead()) {
+            LOG.info("event=ready_to_lead corrections={} note=\"clock corrected by the cluster; may take the lead\"",
+                    membership.correctionsTowardsLeading());
+        }
+        execute(actions, hostNanos);
     }
 
     /**

@@ -149,6 +149,7 @@ public final class SlaveRole implements Role, NtpUpstream {
                 ctx.adjust(adjust, hostNanos);
                 correctionsApplied++;
                 ctx.tracking.onRound(hostNanos); // a round reached this node: its reach register
+                node.correctionApplied(hostNanos);
             }
         }
     }
