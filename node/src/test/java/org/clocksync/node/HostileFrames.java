@@ -241,8 +241,10 @@ final class HostileFrames {
             case RING_ELECTION -> new Message.RingElection(longValue(), sender(), ids());
             case RING_COORDINATOR -> new Message.RingCoordinator(longValue(), sender(), ids());
             case SNAPSHOT_MARKER -> new Message.SnapshotMarker(longValue(), sender());
-            case SNAPSHOT_STATE -> new Message.SnapshotState(longValue(),
-                    text(rnd.nextInt(50) == 0 ? ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES : 200));
+            case SNAPSHOT_STATE -> rnd.nextBoolean()
+                    ? Message.SnapshotState.refused(longValue(), sender(), sender(), longValue(), text(200))
+                    : org.clocksync.protocol.ProtocolExamples.snapshotStateFilling(rnd.nextInt(50) == 0
+                            ? ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES : org.clocksync.protocol.ProtocolExamples.MIN_SNAPSHOT_STATE_BYTES + rnd.nextInt(200));
             case ERROR -> new Message.ErrorMessage(longValue(),
                     ErrorCode.values()[rnd.nextInt(ErrorCode.values().length)],
                     text(ProtocolLimits.MAX_ERROR_TEXT_BYTES));

@@ -146,7 +146,7 @@ class TracingTest {
         Frame fromCrowd = new Frame(9, 1, 3, new Message.CristianRequest(1),
                 org.clocksync.core.logical.VectorClock.of(many).merge(crowd.vector()).toWire());
         lab.received(fromCrowd);
-        Frame big = lab.frame(new Message.SnapshotState(1, "x".repeat(ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES)));
+        Frame big = lab.frame(org.clocksync.protocol.ProtocolExamples.snapshotStateFilling(ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES));
         assertThat(big.hasVector()).isFalse();
         assertThat(FrameCodec.encodedLength(big)).isLessThanOrEqualTo(ProtocolLimits.LENGTH_FIELD_BYTES + ProtocolLimits.MAX_FRAME_BYTES);
         Frame small = lab.frame(new Message.CristianRequest(2));

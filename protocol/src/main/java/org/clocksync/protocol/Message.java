@@ -1,5 +1,11 @@
 package org.clocksync.protocol;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
 /** The payload of one frame. Records validate their own limits so that an invalid message can never be built. */
 public sealed interface Message
         permits Message.Hello, Message.Welcome,
@@ -149,14 +155,130 @@ public sealed interface Message
         }
     }
 
-    /** Chandy-Lamport: one node's recorded state, as JSON text, sent back to the initiator. */
-    record SnapshotState(long snapshotId, String stateJson) implements Message {
+    /**
+     * Chandy-Lamport: one node's part of a snapshot, sent back to the initiator: either what it recorded
+     * ({@code recorded}) or why it did not take part ({@code refusal}), never both. The whole payload is at most
+     * {@link ProtocolLimits#MAX_SNAPSHOT_STATE_BYTES}; a sender whose channels hold more keeps a prefix of each and
+     * says in {@link Channel#messageCount()} how many there were.
+     */
+    record SnapshotState(long snapshotId, int initiatorId, int nodeId, long recordedAtNanos, Recorded recorded,
+                         String refusal) implements Message {
+        /** Payload bytes of a channel entry without its messages (fromId, messageCount, kept count); each message adds {@link #stringBytes}. */
+        public static final int CHANNEL_FIXED_BYTES = Integer.BYTES + Long.BYTES + Short.BYTES;
+        public static final int RECORDED = 0;
+        public static final int REFUSED = 1;
+
         public SnapshotState {
-            Limits.checkText("stateJson", stateJson, ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES);
+            Limits.checkNodeId("initiatorId", initiatorId);
+            Limits.checkNodeId("nodeId", nodeId);
+            if ((recorded == null) == (refusal == null)) {
+                throw new IllegalArgumentException("a snapshot state holds either a recorded state or a refusal, exactly one");
+            }
+            if (refusal != null) {
+                Limits.checkText("refusal", refusal, ProtocolLimits.MAX_SNAPSHOT_REFUSAL_BYTES);
+            }
+            int payloadBytes = payloadBytes(recorded, refusal);
+            if (payloadBytes > ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES) {
+                throw new IllegalArgumentException("snapshot state of node " + nodeId + " is " + payloadBytes
+                        + " bytes, the limit is " + ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES);
+            }
+        }
+
+        public static SnapshotState recorded(long snapshotId, int initiatorId, int nodeId, long recordedAtNanos, Recorded recorded) {
+            return new SnapshotState(snapshotId, initiatorId, nodeId, recordedAtNanos, recorded, null);
+        }
+
+        public static SnapshotState refused(long snapshotId, int initiatorId, int nodeId, long recordedAtNanos, String refusal) {
+            return new SnapshotState(snapshotId, initiatorId, nodeId, recordedAtNanos, null, refusal);
+        }
+
+        public boolean refused() {
+            return refusal != null;
+        }
+
+        /** Payload bytes of a state holding {@code recorded} or {@code refusal}, so a sender can size it before building it. */
+        public static int payloadBytes(Recorded recorded, String refusal) {
+            int fixedBytes = Long.BYTES + Integer.BYTES + Integer.BYTES + Long.BYTES + 1;
+            if (recorded == null) {
+                return fixedBytes + stringBytes(refusal);
+            }
+            int bytes = fixedBytes + 4 * Long.BYTES + stringBytes(recorded.role()) + Short.BYTES;
+            for (Map.Entry<String, String> entry : recorded.extra().entrySet()) {
+                bytes += stringBytes(entry.getKey()) + stringBytes(entry.getValue());
+            }
+            bytes += Short.BYTES;
+            for (Channel channel : recorded.channels()) {
+                bytes += CHANNEL_FIXED_BYTES + channel.messages().stream().mapToInt(SnapshotState::stringBytes).sum();
+            }
+            return bytes + Short.BYTES + recorded.pendingChannelIds().size() * Integer.BYTES;
+        }
+
+        /** Payload bytes of one string field: its u16 length and its UTF-8. */
+        public static int stringBytes(String value) {
+            return Short.BYTES + value.getBytes(StandardCharsets.UTF_8).length;
         }
 
         public MessageType type() {
             return MessageType.SNAPSHOT_STATE;
+        }
+
+        /**
+         * What the node recorded of itself, and of each incoming channel.
+         *
+         * @param role              e.g. MASTER, SLAVE
+         * @param extra             anything else worth showing, kept sorted by key
+         * @param channels          one per incoming channel
+         * @param pendingChannelIds senders of the incoming channels whose marker never arrived
+         */
+        public record Recorded(long serviceClockNanos, long lamport, long epoch, long lastRoundId, String role,
+                               Map<String, String> extra, List<Channel> channels, List<Integer> pendingChannelIds) {
+            public Recorded {
+                Limits.checkNonNegative("lamport", lamport);
+                Limits.checkText("role", role, ProtocolLimits.MAX_SNAPSHOT_ROLE_BYTES);
+                if (extra == null || extra.size() > ProtocolLimits.MAX_SNAPSHOT_EXTRA_ENTRIES) {
+                    throw new IllegalArgumentException("extra must hold at most " + ProtocolLimits.MAX_SNAPSHOT_EXTRA_ENTRIES + " entries");
+                }
+                TreeMap<String, String> sorted = new TreeMap<>();
+                for (Map.Entry<String, String> entry : extra.entrySet()) {
+                    Limits.checkText("extra key", entry.getKey(), ProtocolLimits.MAX_SNAPSHOT_EXTRA_KEY_BYTES);
+                    Limits.checkText("extra value", entry.getValue(), ProtocolLimits.MAX_SNAPSHOT_EXTRA_VALUE_BYTES);
+                    sorted.put(entry.getKey(), entry.getValue());
+                }
+                extra = Collections.unmodifiableSortedMap(sorted);
+                if (channels == null || channels.size() > ProtocolLimits.MAX_SNAPSHOT_CHANNELS) {
+                    throw new IllegalArgumentException("channels must hold at most " + ProtocolLimits.MAX_SNAPSHOT_CHANNELS + " channels");
+                }
+                channels = List.copyOf(channels);
+                pendingChannelIds = Limits.checkIds("pendingChannelIds", pendingChannelIds);
+                if (pendingChannelIds.size() > ProtocolLimits.MAX_SNAPSHOT_CHANNELS) {
+                    throw new IllegalArgumentException("pendingChannelIds has " + pendingChannelIds.size() + " ids, the limit is "
+                            + ProtocolLimits.MAX_SNAPSHOT_CHANNELS);
+                }
+            }
+        }
+
+        /**
+         * One incoming channel: the messages kept, oldest first, and how many arrived in all.
+         *
+         * @param messages     descriptions of the messages kept, a prefix of what arrived
+         * @param messageCount how many arrived; more than {@code messages.size()} when some were left out
+         */
+        public record Channel(int fromId, long messageCount, List<String> messages) {
+            public Channel {
+                Limits.checkNodeId("channel fromId", fromId);
+                if (messages == null || messages.size() > ProtocolLimits.MAX_SNAPSHOT_CHANNEL_MESSAGES) {
+                    throw new IllegalArgumentException("channel " + fromId + " must keep at most "
+                            + ProtocolLimits.MAX_SNAPSHOT_CHANNEL_MESSAGES + " messages");
+                }
+                for (String message : messages) {
+                    Limits.checkText("channel message", message, ProtocolLimits.MAX_SNAPSHOT_MESSAGE_BYTES);
+                }
+                messages = List.copyOf(messages);
+                if (messageCount < messages.size()) {
+                    throw new IllegalArgumentException("channel " + fromId + " counts " + messageCount + " messages but keeps "
+                            + messages.size());
+                }
+            }
         }
     }
 

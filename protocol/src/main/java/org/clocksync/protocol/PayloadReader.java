@@ -30,6 +30,26 @@ final class PayloadReader {
         return buf.readInt();
     }
 
+    int u8(String field) throws FrameRejectedException {
+        need(Byte.BYTES, field);
+        return buf.readUnsignedByte();
+    }
+
+    /**
+     * A u16 count of the entries that follow, at most {@code maxCount}; each entry takes at least two bytes, so a count
+     * the rest of the payload cannot hold is refused here, before anything is allocated for it.
+     */
+    int count(String field, int maxCount) throws FrameRejectedException {
+        int count = u16(field + " count");
+        if (count > maxCount) {
+            throw bad(field + " has " + count + " entries, the limit is " + maxCount);
+        }
+        if (count > buf.readableBytes() / 2) {
+            throw bad(field + " count " + count + " cannot fit the " + buf.readableBytes() + " bytes left in the payload");
+        }
+        return count;
+    }
+
     int u16(String field) throws FrameRejectedException {
         need(Short.BYTES, field);
         return buf.readUnsignedShort();

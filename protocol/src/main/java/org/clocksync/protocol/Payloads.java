@@ -3,10 +3,20 @@ package org.clocksync.protocol;
 import static org.clocksync.protocol.ProtocolLimits.MAX_ERROR_TEXT_BYTES;
 import static org.clocksync.protocol.ProtocolLimits.MAX_IDS;
 import static org.clocksync.protocol.ProtocolLimits.MAX_NAME_BYTES;
-import static org.clocksync.protocol.ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES;
+import static org.clocksync.protocol.ProtocolLimits.MAX_SNAPSHOT_CHANNELS;
+import static org.clocksync.protocol.ProtocolLimits.MAX_SNAPSHOT_CHANNEL_MESSAGES;
+import static org.clocksync.protocol.ProtocolLimits.MAX_SNAPSHOT_EXTRA_ENTRIES;
+import static org.clocksync.protocol.ProtocolLimits.MAX_SNAPSHOT_EXTRA_KEY_BYTES;
+import static org.clocksync.protocol.ProtocolLimits.MAX_SNAPSHOT_EXTRA_VALUE_BYTES;
+import static org.clocksync.protocol.ProtocolLimits.MAX_SNAPSHOT_MESSAGE_BYTES;
+import static org.clocksync.protocol.ProtocolLimits.MAX_SNAPSHOT_REFUSAL_BYTES;
+import static org.clocksync.protocol.ProtocolLimits.MAX_SNAPSHOT_ROLE_BYTES;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.clocksync.protocol.Message.BerkeleyAdjust;
 import org.clocksync.protocol.Message.BerkeleyPoll;
 import org.clocksync.protocol.Message.BerkeleyReply;
@@ -26,6 +36,8 @@ import org.clocksync.protocol.Message.RingCoordinator;
 import org.clocksync.protocol.Message.RingElection;
 import org.clocksync.protocol.Message.SnapshotMarker;
 import org.clocksync.protocol.Message.SnapshotState;
+import org.clocksync.protocol.Message.SnapshotState.Channel;
+import org.clocksync.protocol.Message.SnapshotState.Recorded;
 import org.clocksync.protocol.Message.Welcome;
 
 /** The payload layout of every message type, writer and reader side by side so they cannot drift apart (PROTOCOL.md mirrors this). */
@@ -106,7 +118,16 @@ final class Payloads {
             case SNAPSHOT_STATE -> {
                 SnapshotState m = (SnapshotState) message;
                 out.i64(m.snapshotId());
-                string(out, m.stateJson());
+                out.i32(m.initiatorId());
+                out.i32(m.nodeId());
+                out.i64(m.recordedAtNanos());
+                if (m.refused()) {
+                    out.u8(SnapshotState.REFUSED);
+                    string(out, m.refusal());
+                } else {
+                    out.u8(SnapshotState.RECORDED);
+                    recorded(out, m.recorded());
+                }
             }
             case ERROR -> {
                 ErrorMessage m = (ErrorMessage) message;
@@ -148,12 +169,84 @@ final class Payloads {
             case RING_ELECTION -> new RingElection(in.i64("electionId"), in.i32("initiatorId"), in.ids("candidateIds", MAX_IDS));
             case RING_COORDINATOR -> new RingCoordinator(in.i64("electionId"), in.i32("coordinatorId"), in.ids("memberIds", MAX_IDS));
             case SNAPSHOT_MARKER -> new SnapshotMarker(in.i64("snapshotId"), in.i32("initiatorId"));
-            case SNAPSHOT_STATE -> new SnapshotState(in.i64("snapshotId"), in.string("stateJson", MAX_SNAPSHOT_STATE_BYTES));
+            case SNAPSHOT_STATE -> snapshotState(in);
             case ERROR -> new ErrorMessage(in.i64("requestId"), errorCode(in), in.string("text", MAX_ERROR_TEXT_BYTES));
             case LOGICAL_REPORT -> new LogicalReport(in.i64("requestId"), in.i64("counter"));
             case LOGICAL_CORRECTION_REQUEST -> new LogicalCorrectionRequest(in.i64("requestId"));
             case LOGICAL_OFFSET -> new LogicalOffset(in.i64("requestId"), in.i64("roundId"), in.i64("offset"));
         };
+    }
+
+    private static SnapshotState snapshotState(PayloadReader in) throws FrameRejectedException {
+        long snapshotId = in.i64("snapshotId");
+        int initiatorId = in.i32("initiatorId");
+        int nodeId = in.i32("nodeId");
+        long recordedAtNanos = in.i64("recordedAtNanos");
+        int kind = in.u8("kind");
+        return switch (kind) {
+            case SnapshotState.RECORDED -> SnapshotState.recorded(snapshotId, initiatorId, nodeId, recordedAtNanos, recorded(in));
+            case SnapshotState.REFUSED -> SnapshotState.refused(snapshotId, initiatorId, nodeId, recordedAtNanos,
+                    in.string("refusal", MAX_SNAPSHOT_REFUSAL_BYTES));
+            default -> throw in.bad("kind " + kind + " is neither " + SnapshotState.RECORDED + " (recorded) nor "
+                    + SnapshotState.REFUSED + " (refused)");
+        };
+    }
+
+    private static void recorded(FieldSink out, Recorded recorded) {
+        out.i64(recorded.serviceClockNanos());
+        out.i64(recorded.lamport());
+        out.i64(recorded.epoch());
+        out.i64(recorded.lastRoundId());
+        string(out, recorded.role());
+        out.u16(recorded.extra().size());
+        for (Map.Entry<String, String> entry : recorded.extra().entrySet()) {
+            string(out, entry.getKey());
+            string(out, entry.getValue());
+        }
+        out.u16(recorded.channels().size());
+        for (Channel channel : recorded.channels()) {
+            out.i32(channel.fromId());
+            out.i64(channel.messageCount());
+            out.u16(channel.messages().size());
+            for (String description : channel.messages()) {
+                string(out, description);
+            }
+        }
+        ids(out, recorded.pendingChannelIds());
+    }
+
+    private static Recorded recorded(PayloadReader in) throws FrameRejectedException {
+        long serviceClockNanos = in.i64("serviceClockNanos");
+        long lamport = in.i64("lamport");
+        long epoch = in.i64("epoch");
+        long lastRoundId = in.i64("lastRoundId");
+        String role = in.string("role", MAX_SNAPSHOT_ROLE_BYTES);
+        int extraCount = in.count("extra", MAX_SNAPSHOT_EXTRA_ENTRIES);
+        Map<String, String> extra = new LinkedHashMap<>();
+        String previousKey = null;
+        for (int i = 0; i < extraCount; i++) {
+            String key = in.string("extra key", MAX_SNAPSHOT_EXTRA_KEY_BYTES);
+            // One order only, so a decoded state re-encodes to the same bytes (and a key cannot appear twice).
+            if (previousKey != null && previousKey.compareTo(key) >= 0) {
+                throw in.bad("extra key \"" + key + "\" follows \"" + previousKey + "\": keys must be ascending, each once");
+            }
+            previousKey = key;
+            extra.put(key, in.string("extra value", MAX_SNAPSHOT_EXTRA_VALUE_BYTES));
+        }
+        int channelCount = in.count("channels", MAX_SNAPSHOT_CHANNELS);
+        List<Channel> channels = new ArrayList<>(channelCount);
+        for (int c = 0; c < channelCount; c++) {
+            int fromId = in.i32("channel fromId");
+            long messageCount = in.i64("channel messageCount");
+            int kept = in.count("channel messages", MAX_SNAPSHOT_CHANNEL_MESSAGES);
+            List<String> messages = new ArrayList<>(kept);
+            for (int m = 0; m < kept; m++) {
+                messages.add(in.string("channel message", MAX_SNAPSHOT_MESSAGE_BYTES));
+            }
+            channels.add(new Channel(fromId, messageCount, messages));
+        }
+        List<Integer> pending = in.ids("pendingChannelIds", MAX_SNAPSHOT_CHANNELS);
+        return new Recorded(serviceClockNanos, lamport, epoch, lastRoundId, role, extra, channels, pending);
     }
 
     private static ErrorCode errorCode(PayloadReader in) throws FrameRejectedException {

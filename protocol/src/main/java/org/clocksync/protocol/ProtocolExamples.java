@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.util.List;
+import java.util.Map;
 import org.clocksync.protocol.Message.BerkeleyAdjust;
 import org.clocksync.protocol.Message.BerkeleyPoll;
 import org.clocksync.protocol.Message.BerkeleyReply;
@@ -81,12 +82,51 @@ public final class ProtocolExamples {
                 frame(new RingElection(4, 3, List.of(3, 4))),
                 frame(new RingCoordinator(4, 5, List.of(3, 4, 5))),
                 frame(new SnapshotMarker(11, 3)),
-                frame(new SnapshotState(11, "{\"offsetNanos\":-1500}")),
+                frame(SnapshotState.recorded(11, 1, SENDER_ID, CLOCK_NANOS, new SnapshotState.Recorded(CLOCK_NANOS, 40,
+                        EPOCH, 12, "SLAVE", Map.of("name", "node-3"),
+                        List.of(new SnapshotState.Channel(1, 2, List.of("BerkeleyPoll[requestId=8, roundId=12]")),
+                                new SnapshotState.Channel(5, 0, List.of())),
+                        List.of(5)))),
                 frame(new ErrorMessage(7, ErrorCode.NOT_COORDINATOR, "ask node 5")),
                 frame(new LogicalReport(13, 4_711)),
                 frame(new LogicalCorrectionRequest(14)),
                 frame(new LogicalOffset(14, 6, -3)));
     }
+
+    /**
+     * A recorded SNAPSHOT_STATE of node 3 for initiator 1 whose payload is exactly {@code payloadBytes} bytes (at
+     * least {@link #MIN_SNAPSHOT_STATE_BYTES}), its channels full of ASCII descriptions: for tests and benchmarks
+     * that need a large frame.
+     */
+    public static SnapshotState snapshotStateFilling(int payloadBytes) {
+        if (payloadBytes < MIN_SNAPSHOT_STATE_BYTES || payloadBytes > ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES) {
+            throw new IllegalArgumentException("payloadBytes must be " + MIN_SNAPSHOT_STATE_BYTES + ".."
+                    + ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES + ", got " + payloadBytes);
+        }
+        int restBytes = payloadBytes - MIN_SNAPSHOT_STATE_BYTES;
+        List<SnapshotState.Channel> channels = new java.util.ArrayList<>();
+        int fullMessageBytes = SnapshotState.stringBytes("x".repeat(ProtocolLimits.MAX_SNAPSHOT_MESSAGE_BYTES));
+        for (int fromId = 1; restBytes >= SnapshotState.CHANNEL_FIXED_BYTES + Short.BYTES; fromId++) {
+            restBytes -= SnapshotState.CHANNEL_FIXED_BYTES;
+            List<String> messages = new java.util.ArrayList<>();
+            while (restBytes >= Short.BYTES && messages.size() < ProtocolLimits.MAX_SNAPSHOT_CHANNEL_MESSAGES) {
+                int textBytes = Math.min(restBytes, fullMessageBytes) - Short.BYTES;
+                if (restBytes - textBytes - Short.BYTES == 1) {
+                    textBytes--;
+                }
+                messages.add("x".repeat(textBytes));
+                restBytes -= textBytes + Short.BYTES;
+            }
+            channels.add(new SnapshotState.Channel(fromId, messages.size(), messages));
+        }
+        SnapshotState.Recorded recorded = new SnapshotState.Recorded(CLOCK_NANOS, LAMPORT, EPOCH, 12, "r".repeat(restBytes),
+                Map.of(), channels, List.of());
+        return SnapshotState.recorded(11, 1, SENDER_ID, CLOCK_NANOS, recorded);
+    }
+
+    /** The smallest recorded SNAPSHOT_STATE: empty role, no extras, no channels. */
+    public static final int MIN_SNAPSHOT_STATE_BYTES = SnapshotState.payloadBytes(new SnapshotState.Recorded(0, 0, 0, 0, "",
+            Map.of(), List.of(), List.of()), null);
 
     /** Frames with flag 0x02, a vector timestamp after the payload (PROTOCOL.md quotes them after the list above). */
     public static List<Frame> withVector() {

@@ -74,9 +74,9 @@ class FrameCodecTest {
     @Test
     void largestPayloadsRoundTrip() throws Exception {
         List<Integer> ids = IntStream.rangeClosed(1, ProtocolLimits.MAX_IDS).boxed().toList();
-        String json = "x".repeat(ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES);
+        Message.SnapshotState state = ProtocolExamples.snapshotStateFilling(ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES);
         String name = "é".repeat(ProtocolLimits.MAX_NAME_BYTES / 2);
-        for (Message message : List.of(new Message.RingCoordinator(1, 2, ids), new Message.SnapshotState(1, json),
+        for (Message message : List.of(new Message.RingCoordinator(1, 2, ids), state,
                 new Message.Hello(1, name), new Message.Hello(2, ""), new Message.RingElection(3, 4, List.of()),
                 new Message.ErrorMessage(0, ErrorCode.INTERNAL, "\uD83D\uDD50 ".repeat(ProtocolLimits.MAX_ERROR_TEXT_BYTES / 5)))) {
             Frame frame = new Frame(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, message);

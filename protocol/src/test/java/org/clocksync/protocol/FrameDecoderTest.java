@@ -123,7 +123,7 @@ class FrameDecoderTest {
                 Arguments.of("string past payload end", Wire.frame(MessageType.HELLO, Wire.payload(7L, (short) 16, "node-3".getBytes(StandardCharsets.US_ASCII))), RejectReason.BAD_PAYLOAD, "name at payload offset 10 needs 16 bytes, 6 left"),
                 Arguments.of("invalid utf-8", Wire.frame(MessageType.HELLO, Wire.payload(7L, (short) 2, new byte[] {(byte) 0xFF, (byte) 0xFE})), RejectReason.BAD_PAYLOAD, "name is not valid UTF-8"),
                 Arguments.of("overlong utf-8", Wire.frame(MessageType.HELLO, Wire.payload(7L, (short) 2, new byte[] {(byte) 0xC0, (byte) 0xAF})), RejectReason.BAD_PAYLOAD, "not valid UTF-8"),
-                Arguments.of("utf-8 surrogate", Wire.frame(MessageType.SNAPSHOT_STATE, Wire.payload(7L, (short) 3, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})), RejectReason.BAD_PAYLOAD, "stateJson is not valid UTF-8"),
+                Arguments.of("utf-8 surrogate", Wire.frame(MessageType.SNAPSHOT_STATE, Wire.payload(7L, 1, 3, 0L, new byte[] {1}, (short) 3, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80})), RejectReason.BAD_PAYLOAD, "refusal is not valid UTF-8"),
                 Arguments.of("over-long name", Wire.frame(MessageType.HELLO, Wire.payload(7L, (short) 65, new byte[65])), RejectReason.BAD_PAYLOAD, "name is 65 bytes, the limit is 64"),
                 Arguments.of("over-long error text", Wire.frame(MessageType.ERROR, Wire.payload(7L, (short) 1, (short) 257, new byte[257])), RejectReason.BAD_PAYLOAD, "text is 257 bytes, the limit is 256"),
                 Arguments.of("unassigned error code", Wire.frame(MessageType.ERROR, Wire.payload(7L, (short) 0, (short) 0)), RejectReason.BAD_PAYLOAD, "error code 0"),

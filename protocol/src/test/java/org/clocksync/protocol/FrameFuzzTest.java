@@ -706,8 +706,7 @@ class FrameFuzzTest {
                 case RING_ELECTION -> new Message.RingElection(anyLong(r), nodeId(r), ids(r));
                 case RING_COORDINATOR -> new Message.RingCoordinator(anyLong(r), nodeId(r), ids(r));
                 case SNAPSHOT_MARKER -> new Message.SnapshotMarker(anyLong(r), nodeId(r));
-                case SNAPSHOT_STATE -> new Message.SnapshotState(anyLong(r),
-                        text(r, r.nextInt(200) == 0 ? ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES : 300));
+                case SNAPSHOT_STATE -> snapshotState(r);
                 case ERROR -> new Message.ErrorMessage(anyLong(r), ErrorCode.values()[r.nextInt(ErrorCode.values().length)],
                         text(r, ProtocolLimits.MAX_ERROR_TEXT_BYTES));
                 case LOGICAL_REPORT -> new Message.LogicalReport(anyLong(r), nonNegative(r));
@@ -741,6 +740,46 @@ class FrameFuzzTest {
 
         static int nodeId(Random r) {
             return r.nextInt(4) == 0 ? 1 + r.nextInt(Integer.MAX_VALUE) : 1 + r.nextInt(20);
+        }
+
+        /** A refusal, the largest state, or a few channels of random text; shrunk until it fits the payload limit. */
+        static Message.SnapshotState snapshotState(Random r) {
+            int pick = r.nextInt(200);
+            if (pick == 0) {
+                return ProtocolExamples.snapshotStateFilling(ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES);
+            }
+            if (pick < 40) {
+                return Message.SnapshotState.refused(anyLong(r), nodeId(r), nodeId(r), anyLong(r),
+                        text(r, ProtocolLimits.MAX_SNAPSHOT_REFUSAL_BYTES));
+            }
+            java.util.Map<String, String> extra = new java.util.HashMap<>();
+            for (int i = r.nextInt(ProtocolLimits.MAX_SNAPSHOT_EXTRA_ENTRIES + 1); i > 0; i--) {
+                extra.put(text(r, ProtocolLimits.MAX_SNAPSHOT_EXTRA_KEY_BYTES), text(r, ProtocolLimits.MAX_SNAPSHOT_EXTRA_VALUE_BYTES));
+            }
+            List<Message.SnapshotState.Channel> channels = new ArrayList<>();
+            List<Integer> pending = new ArrayList<>();
+            int channelCount = r.nextInt(50) == 0 ? r.nextInt(ProtocolLimits.MAX_SNAPSHOT_CHANNELS + 1) : r.nextInt(4);
+            for (int c = 0; c < channelCount; c++) {
+                List<String> messages = new ArrayList<>();
+                for (int m = r.nextInt(6); m > 0; m--) {
+                    messages.add(text(r, ProtocolLimits.MAX_SNAPSHOT_MESSAGE_BYTES));
+                }
+                int fromId = nodeId(r);
+                channels.add(new Message.SnapshotState.Channel(fromId, messages.size() + (r.nextBoolean() ? 0 : nonNegative(r) / 2),
+                        messages));
+                if (r.nextInt(4) == 0) {
+                    pending.add(fromId);
+                }
+            }
+            while (true) {
+                Message.SnapshotState.Recorded recorded = new Message.SnapshotState.Recorded(anyLong(r), nonNegative(r), anyLong(r),
+                        anyLong(r), text(r, ProtocolLimits.MAX_SNAPSHOT_ROLE_BYTES), extra, channels, pending);
+                if (Message.SnapshotState.payloadBytes(recorded, null) <= ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES) {
+                    return Message.SnapshotState.recorded(anyLong(r), nodeId(r), nodeId(r), anyLong(r), recorded);
+                }
+                channels = channels.subList(0, channels.size() / 2);
+                pending = List.of();
+            }
         }
 
         static List<Integer> ids(Random r) {

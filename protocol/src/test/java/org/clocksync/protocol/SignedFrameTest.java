@@ -360,9 +360,9 @@ class SignedFrameTest {
 
     @Test
     void theEncoderRefusesAFrameThatTheTrailerWouldPushOverTheLimit() {
-        int room = ProtocolLimits.MAX_FRAME_BYTES - ProtocolLimits.HEADER_BYTES - 8 - 2;
-        Frame fitsUnsigned = new Frame(3, 2, 42, new Message.SnapshotState(11, "x".repeat(Math.min(room,
-                ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES))), vectorFilling(room - ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES));
+        int room = ProtocolLimits.MAX_FRAME_BYTES - ProtocolLimits.HEADER_BYTES;
+        Frame fitsUnsigned = new Frame(3, 2, 42, ProtocolExamples.snapshotStateFilling(Math.min(room,
+                ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES)), vectorFilling(room - ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES));
         assertThat(FrameCodec.encodedLength(fitsUnsigned)).isLessThanOrEqualTo(4 + ProtocolLimits.MAX_FRAME_BYTES);
         assertThat(FrameCodec.encodedLength(fitsUnsigned, true)).isGreaterThan(4 + ProtocolLimits.MAX_FRAME_BYTES);
         FrameAuth sender = node(FIRST_SEQUENCE);

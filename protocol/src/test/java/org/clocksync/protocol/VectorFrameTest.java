@@ -79,7 +79,7 @@ class VectorFrameTest {
         for (int id = 1; id <= ProtocolLimits.MAX_VECTOR_ENTRIES; id++) {
             entries.put(id, 1L);
         }
-        Frame frame = new Frame(3, 2, 42, new Message.SnapshotState(1, "x".repeat(ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES)),
+        Frame frame = new Frame(3, 2, 42, ProtocolExamples.snapshotStateFilling(ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES),
                 VectorTimestamp.of(entries));
         assertThat(FrameCodec.encodedLength(frame)).isGreaterThan(4 + ProtocolLimits.MAX_FRAME_BYTES);
         ByteBuf buf = Unpooled.buffer();

@@ -13,7 +13,6 @@ import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.FrameCodec;
 import org.clocksync.protocol.FrameDecoder;
 import org.clocksync.protocol.FrameRejectedException;
-import org.clocksync.protocol.Message.SnapshotState;
 import org.clocksync.protocol.MessageType;
 import org.clocksync.protocol.ProtocolExamples;
 import org.clocksync.protocol.RejectReason;
@@ -76,7 +75,7 @@ public class FrameCodecBench {
     @Param({"false", "true"})
     public boolean signed;
 
-    /** BERKELEY_REPLY: ProtocolExamples' example (24-byte payload); SNAPSHOT_STATE_4KiB: 4096 bytes of state JSON. */
+    /** BERKELEY_REPLY: ProtocolExamples' example (24-byte payload); SNAPSHOT_STATE_4KiB: a 4096-byte payload of snapshot state. */
     @Param({SMALL, LARGE})
     public String message;
 
@@ -212,29 +211,10 @@ public class FrameCodecBench {
                 return ProtocolExamples.all().stream().filter(f -> f.type() == MessageType.BERKELEY_REPLY)
                         .findFirst().orElseThrow();
             case LARGE:
-                return new Frame(SENDER_ID, 2, 42, new SnapshotState(11, stateJson(LARGE_STATE_BYTES)));
+                return new Frame(SENDER_ID, 2, 42, ProtocolExamples.snapshotStateFilling(LARGE_STATE_BYTES));
             default:
                 throw new IllegalArgumentException("unknown message " + message + "; use " + SMALL + " or " + LARGE);
         }
-    }
-
-    /** A plausible snapshot state (a node's peers and their offsets), ASCII, exactly {@code bytes} long. */
-    static String stateJson(int bytes) {
-        StringBuilder json = new StringBuilder("{\"nodeId\":3,\"epoch\":2,\"offsetNanos\":-1500,\"peers\":[");
-        String end = "],\"pad\":\"\"}";
-        for (int id = 1; ; id++) {
-            String peer = (id > 1 ? "," : "") + "{\"id\":" + id + ",\"name\":\"node-" + id + "\",\"offsetNanos\":"
-                    + (id * 7919L % 40_000 - 20_000) + ",\"rttNanos\":" + (150_000 + id * 37) + ",\"alive\":true}";
-            if (json.length() + peer.length() + end.length() > bytes) {
-                break;
-            }
-            json.append(peer);
-        }
-        json.append("],\"pad\":\"");
-        while (json.length() + 2 < bytes) {
-            json.append('.');
-        }
-        return json.append("\"}").toString();
     }
 
     /** Prints, per message, the encoded frame size unsigned and signed, and the allocator roundTrip uses. */

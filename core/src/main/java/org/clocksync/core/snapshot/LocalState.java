@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.clocksync.protocol.ProtocolLimits;
 
 /**
  * What a node records of itself when it joins a snapshot. The daemon fills it at the instant of recording; every field
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
 public record LocalState(long serviceClockNanos, long lamport, String role, long epoch, long lastRoundId,
                          Map<String, String> extra) {
     public static final int MAX_ROLE_CHARS = 32;
-    public static final int MAX_EXTRA_ENTRIES = 8;
+    public static final int MAX_EXTRA_ENTRIES = ProtocolLimits.MAX_SNAPSHOT_EXTRA_ENTRIES;
     public static final int MAX_EXTRA_KEY_CHARS = 32;
     public static final int MAX_EXTRA_VALUE_CHARS = 64;
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.-]{1," + MAX_EXTRA_KEY_CHARS + "}");
@@ -53,37 +54,6 @@ public record LocalState(long serviceClockNanos, long lamport, String role, long
     /** Without extras. */
     public static LocalState of(long serviceClockNanos, long lamport, String role, long epoch, long lastRoundId) {
         return new LocalState(serviceClockNanos, lamport, role, epoch, lastRoundId, Map.of());
-    }
-
-    void writeJson(StringBuilder out) {
-        out.append("{\"serviceClockNanos\":").append(serviceClockNanos)
-                .append(",\"lamport\":").append(lamport)
-                .append(",\"role\":");
-        Json.string(out, role).append(",\"epoch\":").append(epoch).append(",\"lastRoundId\":").append(lastRoundId)
-                .append(",\"extra\":{");
-        boolean first = true;
-        for (Map.Entry<String, String> entry : extra.entrySet()) {
-            if (!first) {
-                out.append(',');
-            }
-            first = false;
-            Json.name(out, entry.getKey());
-            Json.string(out, entry.getValue());
-        }
-        out.append("}}");
-    }
-
-    static LocalState fromJson(Map<String, Object> object) {
-        Map<String, Object> extraObject = object.get("extra") == null ? Map.of() : Json.objectField(object, "extra");
-        if (extraObject.size() > MAX_EXTRA_ENTRIES) {
-            throw new IllegalArgumentException("extra has " + extraObject.size() + " entries, the limit is " + MAX_EXTRA_ENTRIES);
-        }
-        TreeMap<String, String> extra = new TreeMap<>();
-        for (String key : extraObject.keySet()) {
-            extra.put(key, Json.stringField(extraObject, key));
-        }
-        return new LocalState(Json.longField(object, "serviceClockNanos"), Json.longField(object, "lamport"),
-                Json.stringField(object, "role"), Json.longField(object, "epoch"), Json.longField(object, "lastRoundId"), extra);
     }
 
     private static SortedMap<String, String> sorted(Map<String, String> extra) {

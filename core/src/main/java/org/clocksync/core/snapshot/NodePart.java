@@ -3,9 +3,9 @@ package org.clocksync.core.snapshot;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.clocksync.protocol.Message;
 import org.clocksync.protocol.ProtocolLimits;
 
 /**
@@ -23,8 +23,8 @@ import org.clocksync.protocol.ProtocolLimits;
 public record NodePart(long snapshotId, int initiatorId, int nodeId, long recordedAtNanos, LocalState state,
                        List<ChannelState> channels, List<Integer> pendingChannelIds, String refusal) {
     public static final int MAX_REFUSAL_CHARS = 200;
-    /** A part's JSON never exceeds what one {@code SnapshotState} frame carries. */
-    public static final int MAX_JSON_BYTES = ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES;
+    /** A part never exceeds what one {@code SnapshotState} frame carries. */
+    public static final int MAX_PAYLOAD_BYTES = ProtocolLimits.MAX_SNAPSHOT_STATE_BYTES;
 
     public NodePart {
         if (initiatorId <= 0 || nodeId <= 0) {
@@ -73,15 +73,18 @@ public record NodePart(long snapshotId, int initiatorId, int nodeId, long record
     }
 
     /**
-     * This part as the JSON text of a {@code SnapshotState} frame, at most {@link #MAX_JSON_BYTES} bytes: when the
-     * channel contents do not all fit, each channel keeps a prefix (shared out round-robin) and its
+     * This part as the {@code SnapshotState} frame for its initiator, at most {@link #MAX_PAYLOAD_BYTES} bytes: when
+     * the channel contents do not all fit, each channel keeps a prefix (shared out round-robin) and its
      * {@code messageCount} still tells how many there were.
      */
-    public String toJson() {
+    public Message.SnapshotState toMessage() {
+        if (refusal != null) {
+            return Message.SnapshotState.refused(snapshotId, initiatorId, nodeId, recordedAtNanos, refusal);
+        }
         int[] kept = new int[channels.size()];
-        int budget = MAX_JSON_BYTES - render(kept).length();
+        int budget = MAX_PAYLOAD_BYTES - Message.SnapshotState.payloadBytes(recorded(kept), null);
         if (budget < 0) {
-            throw new IllegalStateException("node " + nodeId + "'s part does not fit " + MAX_JSON_BYTES + " bytes even without messages");
+            throw new IllegalStateException("node " + nodeId + "'s part does not fit " + MAX_PAYLOAD_BYTES + " bytes even without messages");
         }
         boolean progress = true;
         while (progress) {
@@ -89,7 +92,7 @@ public record NodePart(long snapshotId, int initiatorId, int nodeId, long record
             for (int i = 0; i < channels.size(); i++) {
                 List<String> messages = channels.get(i).messages();
                 if (kept[i] < messages.size()) {
-                    int cost = Json.quote(messages.get(kept[i])).length() + (kept[i] > 0 ? 1 : 0);
+                    int cost = Message.SnapshotState.stringBytes(messages.get(kept[i]));
                     if (cost <= budget) {
                         budget -= cost;
                         kept[i]++;
@@ -98,91 +101,38 @@ public record NodePart(long snapshotId, int initiatorId, int nodeId, long record
                 }
             }
         }
-        String json = render(kept);
-        if (json.length() > MAX_JSON_BYTES) {
-            throw new IllegalStateException("node " + nodeId + "'s part rendered to " + json.length() + " bytes, over " + MAX_JSON_BYTES);
-        }
-        return json;
+        return Message.SnapshotState.recorded(snapshotId, initiatorId, nodeId, recordedAtNanos, recorded(kept));
     }
 
-    private String render(int[] kept) {
-        StringBuilder out = new StringBuilder(1024);
-        out.append("{\"snapshotId\":").append(snapshotId)
-                .append(",\"initiatorId\":").append(initiatorId)
-                .append(",\"nodeId\":").append(nodeId)
-                .append(",\"recordedAtNanos\":").append(recordedAtNanos);
-        if (refusal != null) {
-            out.append(",\"refusal\":");
-            Json.string(out, refusal);
-            return out.append('}').toString();
-        }
-        out.append(",\"state\":");
-        state.writeJson(out);
-        out.append(",\"channels\":[");
+    /** The recorded state with the first {@code kept[i]} messages of channel i. */
+    private Message.SnapshotState.Recorded recorded(int[] kept) {
+        List<Message.SnapshotState.Channel> wireChannels = new ArrayList<>(channels.size());
         for (int i = 0; i < channels.size(); i++) {
             ChannelState channel = channels.get(i);
-            if (i > 0) {
-                out.append(',');
-            }
-            out.append("{\"from\":").append(channel.fromId()).append(",\"messageCount\":").append(channel.messageCount())
-                    .append(",\"messages\":[");
-            for (int m = 0; m < kept[i]; m++) {
-                if (m > 0) {
-                    out.append(',');
-                }
-                Json.string(out, channel.messages().get(m));
-            }
-            out.append("]}");
+            wireChannels.add(new Message.SnapshotState.Channel(channel.fromId(), channel.messageCount(),
+                    channel.messages().subList(0, kept[i])));
         }
-        out.append("],\"pendingChannels\":[");
-        for (int i = 0; i < pendingChannelIds.size(); i++) {
-            if (i > 0) {
-                out.append(',');
-            }
-            out.append(pendingChannelIds.get(i));
-        }
-        return out.append("]}").toString();
+        return new Message.SnapshotState.Recorded(state.serviceClockNanos(), state.lamport(), state.epoch(),
+                state.lastRoundId(), state.role(), state.extra(), wireChannels, pendingChannelIds);
     }
 
     /**
-     * Reads a part a peer sent; throws IllegalArgumentException naming what is wrong. Unknown fields are ignored, so a
-     * newer node can add some.
+     * The part a peer sent; throws IllegalArgumentException naming what is wrong when the frame, well-formed on the
+     * wire, breaks a rule of parts (a role too long, a channel listed twice, a pending channel it does not list, ...).
      */
-    public static NodePart fromJson(String json) {
-        Map<String, Object> object = Json.parseObject(json);
-        long snapshotId = Json.longField(object, "snapshotId");
-        int initiatorId = Json.intField(object, "initiatorId");
-        int nodeId = Json.intField(object, "nodeId");
-        long recordedAtNanos = Json.longField(object, "recordedAtNanos");
-        String refusal = Json.optionalStringField(object, "refusal");
-        if (refusal != null) {
-            return refusal(snapshotId, initiatorId, nodeId, recordedAtNanos, refusal);
+    public static NodePart fromMessage(Message.SnapshotState message) {
+        if (message.refused()) {
+            return refusal(message.snapshotId(), message.initiatorId(), message.nodeId(), message.recordedAtNanos(),
+                    message.refusal());
         }
-        LocalState state = LocalState.fromJson(Json.objectField(object, "state"));
-        List<Object> channelList = Json.listField(object, "channels");
-        if (channelList.size() > SnapshotParticipant.MAX_PEERS) {
-            throw new IllegalArgumentException("node " + nodeId + "'s part has " + channelList.size() + " channels, the limit is "
-                    + SnapshotParticipant.MAX_PEERS);
+        Message.SnapshotState.Recorded recorded = message.recorded();
+        LocalState state = new LocalState(recorded.serviceClockNanos(), recorded.lamport(), recorded.role(), recorded.epoch(),
+                recorded.lastRoundId(), recorded.extra());
+        List<ChannelState> channels = new ArrayList<>(recorded.channels().size());
+        for (Message.SnapshotState.Channel channel : recorded.channels()) {
+            channels.add(new ChannelState(channel.fromId(), message.nodeId(), channel.messages(), channel.messageCount()));
         }
-        List<ChannelState> channels = new ArrayList<>();
-        for (Object element : channelList) {
-            Map<String, Object> channel = Json.asObject(element, "a channel");
-            List<String> messages = new ArrayList<>();
-            for (Object message : Json.listField(channel, "messages")) {
-                if (!(message instanceof String text)) {
-                    throw new IllegalArgumentException("a channel message must be a string, got " + Json.kind(message));
-                }
-                messages.add(text);
-            }
-            channels.add(new ChannelState(Json.intField(channel, "from"), nodeId, messages, Json.longField(channel, "messageCount")));
-        }
-        List<Integer> pending = new ArrayList<>();
-        for (Object id : Json.optionalListField(object, "pendingChannels")) {
-            if (!(id instanceof Long number) || number <= 0 || number > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("pendingChannels must hold positive node ids, got " + id);
-            }
-            pending.add(number.intValue());
-        }
-        return new NodePart(snapshotId, initiatorId, nodeId, recordedAtNanos, state, channels, pending, null);
+        return new NodePart(message.snapshotId(), message.initiatorId(), message.nodeId(), message.recordedAtNanos(), state,
+                channels, recorded.pendingChannelIds(), null);
     }
 }

@@ -68,7 +68,7 @@ public final class SnapshotCollector {
         }
         NodePart part;
         try {
-            part = NodePart.fromJson(state.stateJson());
+            part = NodePart.fromMessage(state);
         } catch (IllegalArgumentException unreadable) {
             return fail("failed: node " + fromId + " sent an unreadable state: " + unreadable.getMessage(), nowNanos);
         }
@@ -80,7 +80,7 @@ public final class SnapshotCollector {
     }
 
     /**
-     * A node's part (the initiator's own comes this way, without JSON). Parts from unexpected nodes and repeated parts
+     * A node's part (the initiator's own comes this way, without a frame). Parts from unexpected nodes and repeated parts
      * are ignored.
      */
     public List<SnapshotAction> onPart(NodePart part, long nowNanos) {

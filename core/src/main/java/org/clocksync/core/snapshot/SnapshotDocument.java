@@ -3,13 +3,12 @@ package org.clocksync.core.snapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * The result of one snapshot as the initiator assembles it: the cut (each node's frontier event, its Lamport counter
- * when it recorded) and the state of every channel, rendered as one JSON document by {@link #toJson()}. A failed
+ * when it recorded) and the state of every channel; the daemon renders it as the JSON its admin interface returns. A failed
  * snapshot has an {@code error}, the nodes that sent nothing, and whatever parts did arrive.
  *
  * @param parts          the parts received, sorted by node id (refusals and incomplete parts included)
@@ -74,85 +73,22 @@ public record SnapshotDocument(long snapshotId, int initiatorId, long startedAtN
         return null;
     }
 
-    /**
-     * The document as JSON: {@code snapshotId, initiatorId, complete, startedAtNanos, finishedAtNanos, durationNanos},
-     * {@code cut} ([{nodeId, lamport, recordedAtNanos}]), {@code nodes} ([{nodeId, recordedAtNanos, complete, state}]),
-     * {@code channels} ([{from, to, messageCount, truncated, markerReceived, messages}]); when failed also
-     * {@code error}, {@code missingNodeIds} and {@code refusals} ([{nodeId, reason}]). Times are each node's host
-     * clock in nanoseconds since the epoch.
-     */
-    public String toJson() {
-        StringBuilder out = new StringBuilder(4096);
-        out.append("{\"snapshotId\":").append(snapshotId)
-                .append(",\"initiatorId\":").append(initiatorId)
-                .append(",\"complete\":").append(complete())
-                .append(",\"startedAtNanos\":").append(startedAtNanos)
-                .append(",\"finishedAtNanos\":").append(finishedAtNanos)
-                .append(",\"durationNanos\":").append(finishedAtNanos - startedAtNanos);
-        if (error != null) {
-            out.append(",\"error\":");
-            Json.string(out, error);
-            out.append(",\"missingNodeIds\":[");
-            for (int i = 0; i < missingNodeIds.size(); i++) {
-                out.append(i > 0 ? "," : "").append(missingNodeIds.get(i));
-            }
-            out.append("],\"refusals\":[");
-            boolean first = true;
-            for (NodePart part : parts) {
-                if (part.refused()) {
-                    out.append(first ? "" : ",").append("{\"nodeId\":").append(part.nodeId()).append(",\"reason\":");
-                    Json.string(out, part.refusal()).append('}');
-                    first = false;
-                }
-            }
-            out.append(']');
-        }
-        out.append(",\"cut\":[");
-        boolean first = true;
+    public long durationNanos() {
+        return finishedAtNanos - startedAtNanos;
+    }
+
+    /** Whether the marker closed {@code channel}: false when its receiver gave up still waiting on it. */
+    public boolean markerReceived(ChannelState channel) {
         for (NodePart part : parts) {
-            if (part.state() != null) {
-                out.append(first ? "" : ",").append("{\"nodeId\":").append(part.nodeId())
-                        .append(",\"lamport\":").append(part.state().lamport())
-                        .append(",\"recordedAtNanos\":").append(part.recordedAtNanos()).append('}');
-                first = false;
+            if (part.nodeId() == channel.toId()) {
+                return !part.pendingChannelIds().contains(channel.fromId());
             }
         }
-        out.append("],\"nodes\":[");
-        first = true;
-        for (NodePart part : parts) {
-            if (part.state() != null) {
-                out.append(first ? "" : ",").append("{\"nodeId\":").append(part.nodeId())
-                        .append(",\"recordedAtNanos\":").append(part.recordedAtNanos())
-                        .append(",\"complete\":").append(part.complete())
-                        .append(",\"state\":");
-                part.state().writeJson(out);
-                out.append('}');
-                first = false;
-            }
-        }
-        out.append("],\"channels\":[");
-        first = true;
-        Map<Integer, NodePart> byNode = new TreeMap<>();
-        for (NodePart part : parts) {
-            byNode.put(part.nodeId(), part);
-        }
-        for (ChannelState channel : channels()) {
-            boolean markerReceived = !byNode.get(channel.toId()).pendingChannelIds().contains(channel.fromId());
-            out.append(first ? "" : ",").append("{\"from\":").append(channel.fromId())
-                    .append(",\"to\":").append(channel.toId())
-                    .append(",\"messageCount\":").append(channel.messageCount())
-                    .append(",\"truncated\":").append(channel.truncated())
-                    .append(",\"markerReceived\":").append(markerReceived)
-                    .append(",\"messages\":[");
-            for (int i = 0; i < channel.messages().size(); i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                Json.string(out, channel.messages().get(i));
-            }
-            out.append("]}");
-            first = false;
-        }
-        return out.append("]}").toString();
+        return false;
+    }
+
+    /** The parts of the nodes that refused to take part. */
+    public List<NodePart> refusals() {
+        return parts.stream().filter(NodePart::refused).toList();
     }
 }

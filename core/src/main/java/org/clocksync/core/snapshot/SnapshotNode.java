@@ -182,7 +182,7 @@ public final class SnapshotNode {
             }
             NodePart part = ready.part();
             if (part.initiatorId() != selfId) {
-                out.add(new SnapshotAction.SendMessage(part.initiatorId(), new Message.SnapshotState(part.snapshotId(), part.toJson())));
+                out.add(new SnapshotAction.SendMessage(part.initiatorId(), part.toMessage()));
                 continue;
             }
             SnapshotCollector collector = collectors.get(part.snapshotId());

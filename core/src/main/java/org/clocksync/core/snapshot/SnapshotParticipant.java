@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.clocksync.protocol.Message;
+import org.clocksync.protocol.ProtocolLimits;
 
 /**
  * One node's side of Chandy-Lamport snapshots over FIFO channels, sans-IO. On the first marker of a snapshot (or on
@@ -29,10 +30,10 @@ import org.clocksync.protocol.Message;
  */
 public final class SnapshotParticipant {
     public static final int MAX_RUNNING = 8;
-    public static final int MAX_MESSAGES_PER_CHANNEL = 1000;
+    public static final int MAX_MESSAGES_PER_CHANNEL = ProtocolLimits.MAX_SNAPSHOT_CHANNEL_MESSAGES;
     public static final int MAX_DESCRIPTION_CHARS = 160;
-    /** Incoming and outgoing channels each; keeps a part's JSON within one frame. */
-    public static final int MAX_PEERS = 64;
+    /** Incoming and outgoing channels each; as many as one SNAPSHOT_STATE carries. */
+    public static final int MAX_PEERS = ProtocolLimits.MAX_SNAPSHOT_CHANNELS;
     /** Finished snapshots remembered, so a late or repeated marker does not start one again. */
     public static final int REMEMBERED_SNAPSHOTS = 64;
 

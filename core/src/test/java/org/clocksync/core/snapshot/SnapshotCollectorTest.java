@@ -1,16 +1,19 @@
 package org.clocksync.core.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.clocksync.protocol.Frame;
+import org.clocksync.protocol.FrameCodec;
 import org.clocksync.protocol.Message;
+import org.clocksync.protocol.ProtocolLimits;
 import org.junit.jupiter.api.Test;
 
-/** The initiator's collector, the part and document JSON, and the small JSON reader behind them. */
+/** The initiator's collector, and parts as SNAPSHOT_STATE frames. */
 class SnapshotCollectorTest {
     private static final long T0 = 1_000_000_000_000L;
     private static final long MS = 1_000_000L;
@@ -31,9 +34,9 @@ class SnapshotCollectorTest {
     void completesWhenEveryNodeReportedACompletePart() {
         SnapshotCollector collector = collector();
         assertThat(collector.onPart(part(1, List.of(2, 3), List.of()), T0)).isEmpty();
-        assertThat(collector.onState(2, new Message.SnapshotState(7, part(2, List.of(1, 3), List.of()).toJson()), T0 + 1)).isEmpty();
+        assertThat(collector.onState(2, part(2, List.of(1, 3), List.of()).toMessage(), T0 + 1)).isEmpty();
         assertThat(collector.missingNodeIds()).containsExactly(3);
-        List<SnapshotAction> done = collector.onState(3, new Message.SnapshotState(7, part(3, List.of(1, 2), List.of()).toJson()), T0 + 2);
+        List<SnapshotAction> done = collector.onState(3, part(3, List.of(1, 2), List.of()).toMessage(), T0 + 2);
         SnapshotDocument document = ((SnapshotAction.Completed) done.get(0)).document();
         assertThat(document.cut()).containsExactly(Map.entry(1, 10L), Map.entry(2, 20L), Map.entry(3, 30L));
         assertThat(document.channels()).extracting(ChannelState::name).containsExactly("1->2", "1->3", "2->1", "2->3", "3->1", "3->2");
@@ -54,10 +57,17 @@ class SnapshotCollectorTest {
         assertThat(failure.reason()).isEqualTo("snapshot 7 timed out after 500 ms: no state from node 3 (down or unreachable?);"
                 + " markers never arrived on channels 3->1, 3->2");
         assertThat(failure.missingNodeIds()).containsExactly(3);
-        Map<String, Object> json = Json.parseObject(failure.document().toJson());
-        assertThat(json).containsEntry("complete", false).containsEntry("error", failure.reason())
-                .containsEntry("missingNodeIds", List.of(3L)).containsEntry("durationNanos", 500 * MS);
-        assertThat(json.get("channels").toString()).contains("{from=3, to=1, messageCount=1, truncated=false, markerReceived=false, messages=[m3]}");
+        // The JSON the daemon renders of this document is checked in node's SnapshotJsonTest.
+        SnapshotDocument document = failure.document();
+        assertThat(document.complete()).isFalse();
+        assertThat(document.error()).isEqualTo(failure.reason());
+        assertThat(document.missingNodeIds()).containsExactly(3);
+        assertThat(document.durationNanos()).isEqualTo(500 * MS);
+        ChannelState open = document.channel(3, 1);
+        assertThat(open.messageCount()).isEqualTo(1);
+        assertThat(open.truncated()).isFalse();
+        assertThat(document.markerReceived(open)).isFalse();
+        assertThat(open.messages()).containsExactly("m3");
 
         SnapshotCollector two = collector();
         two.onPart(part(1, List.of(2, 3), List.of(2, 3)), T0);
@@ -68,19 +78,22 @@ class SnapshotCollectorTest {
     @Test
     void anUnreadableOrMisattributedPartFailsTheSnapshotSayingWhat() {
         SnapshotCollector collector = collector();
-        List<SnapshotAction> failed = collector.onState(2, new Message.SnapshotState(7, "{\"snapshotId\":7,"), T0);
+        Message.SnapshotState.Recorded waitsOnAStranger = new Message.SnapshotState.Recorded(T0, 1, 2, 5, "SLAVE", Map.of(),
+                List.of(), List.of(5));
+        List<SnapshotAction> failed = collector.onState(2, Message.SnapshotState.recorded(7, 1, 2, 0, waitsOnAStranger), T0);
         assertThat(((SnapshotAction.Failed) failed.get(0)).reason())
-                .isEqualTo("snapshot 7 failed: node 2 sent an unreadable state: bad JSON at offset 16: unexpected end of JSON text");
+                .isEqualTo("snapshot 7 failed: node 2 sent an unreadable state: node 2's part waits on channel 5->2, which it does not list");
 
         SnapshotCollector other = collector();
-        List<SnapshotAction> wrong = other.onState(2, new Message.SnapshotState(7, part(3, List.of(), List.of()).toJson()), T0);
+        List<SnapshotAction> wrong = other.onState(2, part(3, List.of(), List.of()).toMessage(), T0);
         assertThat(((SnapshotAction.Failed) wrong.get(0)).reason()).isEqualTo("snapshot 7 failed: node 2 sent the part of node 3 in snapshot 7 of node 1");
 
         SnapshotCollector third = collector();
-        List<SnapshotAction> missingField = third.onState(2, new Message.SnapshotState(7,
-                "{\"snapshotId\":7,\"initiatorId\":1,\"nodeId\":2,\"recordedAtNanos\":0,\"state\":{\"lamport\":1}}"), T0);
-        assertThat(((SnapshotAction.Failed) missingField.get(0)).reason())
-                .endsWith("unreadable state: field \"serviceClockNanos\" must be an integer, got null (or nothing)");
+        Message.SnapshotState.Recorded longRole = new Message.SnapshotState.Recorded(T0, 1, 2, 5, "R".repeat(LocalState.MAX_ROLE_CHARS + 1),
+                Map.of(), List.of(), List.of());
+        List<SnapshotAction> badField = third.onState(2, Message.SnapshotState.recorded(7, 1, 2, 0, longRole), T0);
+        assertThat(((SnapshotAction.Failed) badField.get(0)).reason())
+                .endsWith("unreadable state: role is 33 chars, the limit is 32");
     }
 
     @Test
@@ -105,25 +118,23 @@ class SnapshotCollectorTest {
     @Test
     void aStateForNoRunningSnapshotIsDroppedByTheNode() {
         SnapshotNode node = new SnapshotNode(1, List.of(2), new SnapshotConfig(500 * MS));
-        assertThat(node.onFrame(2, new Message.SnapshotState(5, "garbage"), () -> null, T0)).isEmpty();
+        assertThat(node.onFrame(2, Message.SnapshotState.refused(5, 2, 2, T0, "garbage"), () -> null, T0)).isEmpty();
         assertThat(node.droppedStates()).isEqualTo(1);
     }
 
     @Test
-    void aPartRoundTripsThroughJsonWithAwkwardTextAndStaysPureAscii() {
+    void aPartRoundTripsThroughTheWireWithAwkwardText() throws Exception {
         String awkward = "quote \" backslash \\ newline \n tab \t nul \u0000 caf\u00e9 \ud83d\ude00 \u2028";
         LocalState state = new LocalState(-5, 3, "MASTER \"x\"", 7, 9, Map.of("name", awkward, "coordinatorId", "5"));
         NodePart part = new NodePart(Long.MIN_VALUE, 4, 2, T0, state, List.of(new ChannelState(4, 2, List.of(awkward, ""), 3)),
                 List.of(4), null);
-        String json = part.toJson();
-        assertThat(json.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)).isTrue();
-        assertThat(NodePart.fromJson(json)).isEqualTo(part);
+        assertThat(NodePart.fromMessage(throughTheWire(part.toMessage()))).isEqualTo(part);
         NodePart refusal = NodePart.refusal(3, 4, 2, T0, "busy");
-        assertThat(NodePart.fromJson(refusal.toJson())).isEqualTo(refusal);
+        assertThat(NodePart.fromMessage(throughTheWire(refusal.toMessage()))).isEqualTo(refusal);
     }
 
     @Test
-    void aPartWithTheLargestStateAndManyChannelsStillFitsOneFrame() {
+    void aPartWithTheLargestStateAndManyChannelsStillFitsOneFrame() throws Exception {
         Map<String, String> extra = new java.util.TreeMap<>();
         for (int i = 0; i < LocalState.MAX_EXTRA_ENTRIES; i++) {
             extra.put("k".repeat(LocalState.MAX_EXTRA_KEY_CHARS - 1) + i, "\u00e9".repeat(LocalState.MAX_EXTRA_VALUE_CHARS));
@@ -138,25 +149,35 @@ class SnapshotCollectorTest {
             pending.add(0, from);
         }
         NodePart part = new NodePart(Long.MIN_VALUE, Integer.MAX_VALUE, 1, Long.MIN_VALUE, state, channels, pending, null);
-        String json = part.toJson();
-        assertThat(json.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(NodePart.MAX_JSON_BYTES);
-        NodePart back = NodePart.fromJson(json);
+        Message.SnapshotState message = part.toMessage();
+        assertThat(Message.SnapshotState.payloadBytes(message.recorded(), null)).isLessThanOrEqualTo(NodePart.MAX_PAYLOAD_BYTES);
+        NodePart back = NodePart.fromMessage(throughTheWire(message));
         assertThat(back.state()).isEqualTo(state);
         assertThat(back.channels()).hasSize(SnapshotParticipant.MAX_PEERS);
         assertThat(back.channels()).allSatisfy(c -> assertThat(c.messageCount()).isEqualTo(Long.MAX_VALUE));
     }
 
     @Test
-    void theJsonReaderRefusesWhatItDoesNotKnowNamingTheOffset() {
-        assertThat(Json.parse(" {\"a\" : [1, -2, true, false, null, \"\\u0041\\/\"], \"b\":{}} ").toString())
-                .isEqualTo("{a=[1, -2, true, false, null, A/], b={}}");
-        assertThatThrownBy(() -> Json.parse("{\"a\":1.5}")).hasMessage("bad JSON at offset 6: only integers are expected here");
-        assertThatThrownBy(() -> Json.parse("{\"a\":1,\"a\":2}")).hasMessage("bad JSON at offset 12: field \"a\" appears twice");
-        assertThatThrownBy(() -> Json.parse("[1] x")).hasMessage("bad JSON at offset 4: unexpected text after the JSON value");
-        assertThatThrownBy(() -> Json.parse("[[[[[[[[[1]]]]]]]]]")).hasMessage("bad JSON at offset 8: nested deeper than 8 levels");
-        assertThatThrownBy(() -> Json.parse("\"\\x\"")).hasMessage("bad JSON at offset 2: bad escape '\\x'");
-        assertThatThrownBy(() -> Json.parse("99999999999999999999")).hasMessage("bad JSON at offset 0: integer out of range");
-        assertThatThrownBy(() -> Json.parse("")).hasMessage("bad JSON at offset 0: unexpected end of JSON text");
-        assertThatThrownBy(() -> Json.parseObject("[]")).hasMessage("expected a JSON object, got an array");
+    void theCharLimitsOfAPartFitTheByteLimitsOfTheWire() {
+        // A char of UTF-16 is at most 3 bytes of UTF-8 (a surrogate pair: 2 chars, 4 bytes).
+        assertThat(3 * LocalState.MAX_ROLE_CHARS).isLessThanOrEqualTo(ProtocolLimits.MAX_SNAPSHOT_ROLE_BYTES);
+        assertThat(LocalState.MAX_EXTRA_KEY_CHARS).as("keys are ASCII").isLessThanOrEqualTo(ProtocolLimits.MAX_SNAPSHOT_EXTRA_KEY_BYTES);
+        assertThat(3 * LocalState.MAX_EXTRA_VALUE_CHARS).isLessThanOrEqualTo(ProtocolLimits.MAX_SNAPSHOT_EXTRA_VALUE_BYTES);
+        assertThat(3 * SnapshotParticipant.MAX_DESCRIPTION_CHARS).isLessThanOrEqualTo(ProtocolLimits.MAX_SNAPSHOT_MESSAGE_BYTES);
+        assertThat(3 * NodePart.MAX_REFUSAL_CHARS).isLessThanOrEqualTo(ProtocolLimits.MAX_SNAPSHOT_REFUSAL_BYTES);
+        NodePart longest = NodePart.refusal(1, 1, 2, T0, "\u20ac".repeat(NodePart.MAX_REFUSAL_CHARS + 5));
+        assertThat(longest.toMessage().refusal()).hasSize(NodePart.MAX_REFUSAL_CHARS);
+    }
+
+    /** {@code message} encoded in a frame and decoded again, as the initiator receives it. */
+    private static Message.SnapshotState throughTheWire(Message.SnapshotState message) throws Exception {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            FrameCodec.encode(new Frame(message.nodeId(), 1, 1, message), buf);
+            buf.skipBytes(ProtocolLimits.LENGTH_FIELD_BYTES);
+            return (Message.SnapshotState) FrameCodec.decodeBody(buf).message();
+        } finally {
+            buf.release();
+        }
     }
 }

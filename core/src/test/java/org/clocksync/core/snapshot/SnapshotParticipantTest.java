@@ -84,11 +84,15 @@ class SnapshotParticipantTest {
         assertThat(p.participant().runningCount()).isZero();
         assertThat(q.participant().runningCount()).isZero();
 
-        Map<String, Object> json = Json.parseObject(document.toJson());
-        assertThat(json).containsEntry("snapshotId", id).containsEntry("complete", true).containsEntry("initiatorId", 1L);
-        assertThat(json.get("cut").toString()).isEqualTo("[{nodeId=1, lamport=1, recordedAtNanos=" + T0 + "}, {nodeId=2, lamport=3, recordedAtNanos=" + (T0 + 2) + "}]");
-        assertThat(json.get("channels").toString()).isEqualTo("[{from=1, to=2, messageCount=0, truncated=false, markerReceived=true, messages=[]},"
-                + " {from=2, to=1, messageCount=1, truncated=false, markerReceived=true, messages=[" + SnapshotNode.describe(m2) + "]}]");
+        // The JSON the daemon renders of this document is checked in node's SnapshotJsonTest.
+        assertThat(document.complete()).isTrue();
+        assertThat(document.initiatorId()).isEqualTo(1);
+        assertThat(document.parts()).extracting(NodePart::nodeId, NodePart::recordedAtNanos)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, T0), org.assertj.core.groups.Tuple.tuple(2, T0 + 2));
+        assertThat(document.channels()).extracting(ChannelState::name, ChannelState::messageCount, ChannelState::truncated,
+                        document::markerReceived, ChannelState::messages)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("1->2", 0L, false, true, List.of()),
+                        org.assertj.core.groups.Tuple.tuple("2->1", 1L, false, true, List.of(SnapshotNode.describe(m2))));
     }
 
     @Test
@@ -176,7 +180,7 @@ class SnapshotParticipantTest {
             assertThat(node.onFrame(1, new Message.SnapshotMarker(i, 1), supply(i), T0)).hasSize(2);
         }
         List<SnapshotAction> refused = node.onFrame(3, new Message.SnapshotMarker(99, 3), never(), T0);
-        NodePart refusal = NodePart.fromJson(stateFrame(refused, 3).stateJson());
+        NodePart refusal = NodePart.fromMessage(stateFrame(refused, 3));
         assertThat(refusal.refused()).isTrue();
         assertThat(refusal.refusal()).isEqualTo("node 2 is already in 8 snapshots, the limit; try again when they finish");
         assertThat(node.onFrame(1, new Message.SnapshotMarker(99, 3), never(), T0)).as("refused once only").isEmpty();
@@ -231,12 +235,12 @@ class SnapshotParticipantTest {
         assertThat(channel.truncated()).isTrue();
         assertThat(channel.messages().get(0)).hasSize(SnapshotParticipant.MAX_DESCRIPTION_CHARS).startsWith("message number 0 x");
 
-        String json = part.toJson();
-        assertThat(json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(NodePart.MAX_JSON_BYTES);
-        NodePart back = NodePart.fromJson(json);
+        Message.SnapshotState message = part.toMessage();
+        assertThat(Message.SnapshotState.payloadBytes(message.recorded(), null)).isLessThanOrEqualTo(NodePart.MAX_PAYLOAD_BYTES);
+        NodePart back = NodePart.fromMessage(message);
         assertThat(back.channels().get(0).messageCount()).isEqualTo(1_234);
         assertThat(back.channels().get(0).messages()).isNotEmpty().isEqualTo(channel.messages().subList(0, back.channels().get(0).messages().size()));
-        new Message.SnapshotState(1, json);
+        assertThat(back.channels().get(0).messages()).as("a prefix, cut to fit one frame").hasSizeLessThan(channel.messages().size());
     }
 
     @Test

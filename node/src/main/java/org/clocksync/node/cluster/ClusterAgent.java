@@ -290,14 +290,14 @@ public final class ClusterAgent {
                 LOG.info("event=snapshot_completed id={}", done.snapshotId());
                 CompletableFuture<SnapshotOutcome> f = pendingSnapshots.remove(done.snapshotId());
                 if (f != null) {
-                    f.complete(SnapshotOutcome.completed(done.document().toJson()));
+                    f.complete(SnapshotOutcome.completed(SnapshotJson.of(done.document())));
                 }
             } else if (action instanceof SnapshotAction.Failed failed) {
                 LOG.warn("event=snapshot_failed id={} missing={} reason=\"{}\"", failed.snapshotId(),
                         failed.missingNodeIds(), failed.reason());
                 CompletableFuture<SnapshotOutcome> f = pendingSnapshots.remove(failed.snapshotId());
                 if (f != null) {
-                    f.complete(SnapshotOutcome.failed(failed.reason(), failed.document().toJson()));
+                    f.complete(SnapshotOutcome.failed(failed.reason(), SnapshotJson.of(failed.document())));
                 }
             }
         }
