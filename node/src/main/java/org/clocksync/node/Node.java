@@ -331,7 +331,8 @@ public final class Node implements AutoCloseable, RoleHost, FrameSink, RoleSwitc
         return result;
     }
 
-    private Map<String, Object> statusNow(long hostNanos) {
+    /** /status as of {@code hostNanos}; on the protocol loop only. Only reads: it changes no state, sends nothing. */
+    Map<String, Object> statusNow(long hostNanos) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("id", options.id);
         s.put("name", options.displayName());

@@ -98,11 +98,10 @@ public final class DaemonOptions {
                     + " Default: ${DEFAULT-VALUE}.")
     public int probationRounds = 3;
 
-    @Option(names = "--drift-estimation", paramLabel = "on|off", arity = "1", defaultValue = "on",
-            converter = OptionConverters.OnOffConverter.class,
+    @Option(names = "--drift-estimation", paramLabel = "on|off", converter = OptionConverters.OnOffConverter.class,
             description = "Learn this node's drift from its corrections and steer its frequency (on), or correct the"
                     + " offset only (off, plain Berkeley). Default: ${DEFAULT-VALUE}.")
-    public boolean driftEstimation = true;
+    public OnOff driftEstimation = OnOff.ON;
 
     @Option(names = "--sim-offset", paramLabel = "DURATION", converter = DurationNanosConverter.class,
             description = "Simulated hardware clock offset from the host clock, e.g. 2.5s, -300ms, 150us. Default: 0.")
