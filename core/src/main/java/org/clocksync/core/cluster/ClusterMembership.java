@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.clocksync.core.Action;
-import org.clocksync.core.RoleChanged;
 import org.clocksync.core.Send;
 import org.clocksync.protocol.Message;
 

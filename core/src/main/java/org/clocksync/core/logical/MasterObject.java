@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.clocksync.core.Action;
-import org.clocksync.core.LogicalRoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.core.berkeley.FaultTolerantAverage;
 import org.clocksync.protocol.Message;

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.core.Action;
 import org.clocksync.core.AdjustClock;
-import org.clocksync.core.RoundCompleted;
+import org.clocksync.core.berkeley.RoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.core.berkeley.BerkeleyConfig;
 import org.clocksync.core.berkeley.BerkeleyCoordinator;

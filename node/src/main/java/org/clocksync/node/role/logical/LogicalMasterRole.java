@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.core.Action;
-import org.clocksync.core.LogicalRoundCompleted;
+import org.clocksync.core.logical.LogicalRoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.core.logical.LogicalConfig;
 import org.clocksync.core.logical.LogicalRound;
