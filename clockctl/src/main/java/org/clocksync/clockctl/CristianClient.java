@@ -125,7 +125,7 @@ final class CristianClient implements AutoCloseable {
             throw new IOException(server + " answered unsigned: it runs without --key-file, or something on the path"
                     + " answered for it");
         }
-        RejectReason wrong = auth.verify(frame, 0, frame.readableBytes());
+        RejectReason wrong = FrameCodec.verifyTag(auth, frame, 0, frame.readableBytes());
         if (wrong != null) {
             throw new IOException(server + " answered with a frame that fails authentication (" + wrong.metricLabel()
                     + "): " + wrong.advice());

@@ -2,6 +2,7 @@ package org.clocksync.node;
 
 import org.clocksync.node.config.DaemonOptions;
 import org.clocksync.node.role.Role;
+import org.clocksync.node.role.RoleHost;
 
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
@@ -31,7 +32,7 @@ public final class DaemonLauncher {
     }
 
     /** Checks the options, starts the node and blocks until shutdown; returns the exit code. */
-    public static int run(String program, DaemonOptions options, String extraProblem, Function<Node, Role> role) {
+    public static int run(String program, DaemonOptions options, String extraProblem, Function<RoleHost, Role> role) {
         String problem = extraProblem != null ? extraProblem : options.problem();
         if (problem != null) {
             System.err.println(program + ": " + problem);

@@ -12,7 +12,14 @@ import org.clocksync.node.admin.AdminHttpServer;
 import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.node.runtime.HostClock;
 import org.clocksync.node.runtime.TrackingJson;
+import org.clocksync.node.admin.AdminSource;
+import org.clocksync.node.cluster.RoleSwitcher;
+import org.clocksync.node.net.FrameSink;
+import org.clocksync.node.ntp.NtpRoleView;
+import org.clocksync.node.ntp.NtpUpstream;
 import org.clocksync.node.role.Role;
+import org.clocksync.node.role.RoleHost;
+import org.clocksync.node.role.RoleKind;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -41,9 +48,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running daemon: the protocol listener, the admin HTTP server, the clocks and the current role.
- * All protocol work runs on one event-loop thread so that the core state machines need no locks.
+ * All protocol work runs on one event-loop thread so that the core state machines need no locks. The top of the
+ * node's packages: it gives each part the narrow view it needs of the node (a role its {@link RoleHost}, the
+ * pipelines a {@link FrameSink}, the admin server an {@link AdminSource}, ...) and nothing depends back on it.
  */
-public final class Node implements AutoCloseable {
+public final class Node implements AutoCloseable, RoleHost, FrameSink, RoleSwitcher, AdminSource {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
     /** How often the key file is checked for a new version (a rotation step). */
     static final long KEY_RELOAD_CHECK_SECONDS = 2;
@@ -56,7 +65,21 @@ public final class Node implements AutoCloseable {
     private final ConnectionLimiter limiter;
     /** The cluster key and TLS material: every protocol pipeline takes its codec and TLS handler from here. */
     private final ProtocolSecurity security;
+    /** Every protocol pipeline of this node: checked with {@link #security}, delivering to {@link #onFrame}. */
+    private final ProtocolChannels channels;
     private volatile Role role;
+    /** The current role as the NTP server and the upstream client see it. */
+    private final NtpRoleView ntpRoleView = new NtpRoleView() {
+        @Override
+        public boolean master() {
+            return role.kind() == RoleKind.MASTER;
+        }
+
+        @Override
+        public NtpUpstream upstream() {
+            return role instanceof NtpUpstream upstream ? upstream : null;
+        }
+    };
     /** Heartbeats, failure detection and elections; null when the node has no --peers. */
     private final ClusterAgent cluster;
     private Channel protocolChannel;
@@ -65,7 +88,8 @@ public final class Node implements AutoCloseable {
     /** The NTP client of --upstream; null without it. */
     private UpstreamClient upstreamClient;
 
-    public Node(DaemonOptions options, Function<Node, Role> roleFactory) {
+    /** @param roleFactory makes the role the node starts with (an election may replace it) */
+    public Node(DaemonOptions options, Function<RoleHost, Role> roleFactory) {
         this.options = options;
         this.metrics = new DaemonMetrics(options.id, options.displayName());
         long startedHostNanos = HostClock.nowNanos();
@@ -78,8 +102,10 @@ public final class Node implements AutoCloseable {
         this.context = new NodeContext(options, protocolGroup.next(), hardware, serviceClock, metrics,
                 startedHostNanos);
         this.limiter = new ConnectionLimiter(options.maxConnections, options.maxConnectionsPerAddress, metrics);
+        this.channels = new ProtocolChannels(security, context, this);
         this.role = roleFactory.apply(this);
-        this.cluster = options.peers.isEmpty() ? null : new ClusterAgent(this, "MASTER".equals(role.name()));
+        this.cluster = options.peers.isEmpty() ? null : new ClusterAgent(context, channels, this,
+                new BerkeleyRoles(this), role.kind() == RoleKind.MASTER);
         metrics.gauge("clocksync.clock.offset.from.host.seconds",
                 "Service clock minus host clock (the node's true error when the host clock is the reference)",
                 () -> serviceClock.offsetFromHostNanos(HostClock.nowNanos()) / 1e9);
@@ -97,7 +123,7 @@ public final class Node implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ProtocolChannels.configureInbound(ch, Node.this, limiter, options.helloTimeoutNanos);
+                        channels.configureInbound(ch, limiter, options.helloTimeoutNanos);
                     }
                 });
         try {
@@ -109,7 +135,7 @@ public final class Node implements AutoCloseable {
         }
         HostPort adminAddress = options.admin != null ? options.admin : new HostPort("127.0.0.1", 0);
         try {
-            admin = new AdminHttpServer(adminGroup, this).bind(adminAddress);
+            admin = new AdminHttpServer(adminGroup, this, metrics).bind(adminAddress);
         } catch (Exception e) {
             close();
             throw new IllegalStateException("cannot listen on " + adminAddress + " (--admin): " + e.getMessage()
@@ -117,7 +143,7 @@ public final class Node implements AutoCloseable {
         }
         if (options.ntp != null) {
             try {
-                ntpServer = NtpServer.bind(this, options.ntp);
+                ntpServer = NtpServer.bind(context, ntpRoleView, options.ntp);
             } catch (IllegalStateException e) {
                 close();
                 throw e;
@@ -131,7 +157,7 @@ public final class Node implements AutoCloseable {
         if (options.upstream != null) {
             // After the warm-up, which keeps the protocol loop busy: samples stamped late would start it off wrong.
             try {
-                upstreamClient = UpstreamClient.start(this, options.upstream);
+                upstreamClient = UpstreamClient.start(context, ntpRoleView, options.upstream);
             } catch (IllegalStateException e) {
                 close();
                 throw e;
@@ -161,7 +187,8 @@ public final class Node implements AutoCloseable {
         InetSocketAddress target = Loopback.reach((InetSocketAddress) protocolChannel.localAddress());
         int done;
         try {
-            done = Warmup.overLoopback(this, target, options.warmupExchanges).get(15, TimeUnit.SECONDS);
+            done = Warmup.overLoopback(protocolGroup, security, options.id, target,
+                    options.warmupExchanges).get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("event=warmup_failed error=\"{}\" note=\"the first rounds will be less accurate\"",
                     String.valueOf(e));
@@ -184,7 +211,13 @@ public final class Node implements AutoCloseable {
         return role;
     }
 
+    @Override
+    public Role current() {
+        return role;
+    }
+
     /** Every decoded frame: the cluster agent sees it first (epoch gate, heartbeats, elections), then the role. */
+    @Override
     public void onFrame(Channel channel, Frame frame, long hostNanos) {
         if (cluster != null && !cluster.admit(channel, frame, hostNanos)) {
             return;
@@ -192,7 +225,13 @@ public final class Node implements AutoCloseable {
         role.onFrame(channel, frame, hostNanos);
     }
 
+    @Override
+    public void onChannelClosed(Channel channel) {
+        role.onChannelClosed(channel);
+    }
+
     /** The master this node follows told its id (WELCOME); in the initial epoch that is how slaves learn it. */
+    @Override
     public void coordinatorKnown(int coordinatorId) {
         if (cluster != null) {
             cluster.onCoordinatorKnown(coordinatorId);
@@ -200,6 +239,7 @@ public final class Node implements AutoCloseable {
     }
 
     /** The follower role applied a correction from its master; the cluster agent counts it towards leading. */
+    @Override
     public void correctionApplied(long hostNanos) {
         if (cluster != null) {
             cluster.onCorrectionApplied(hostNanos);
@@ -207,6 +247,7 @@ public final class Node implements AutoCloseable {
     }
 
     /** Replaces the role (an election made this node master, or it follows another); on the event loop only. */
+    @Override
     public void switchRole(Role next, String reason) {
         assert context.loop.inEventLoop();
         Role previous = role;
@@ -219,6 +260,7 @@ public final class Node implements AutoCloseable {
     }
 
     /** Starts a Chandy-Lamport snapshot with this node as initiator (needs --peers); on any thread. */
+    @Override
     public CompletableFuture<ClusterAgent.SnapshotOutcome> snapshot() {
         if (cluster == null) {
             return CompletableFuture.completedFuture(new ClusterAgent.SnapshotOutcome(false,
@@ -244,6 +286,7 @@ public final class Node implements AutoCloseable {
         return cluster;
     }
 
+    @Override
     public NodeContext context() {
         return context;
     }
@@ -264,11 +307,22 @@ public final class Node implements AutoCloseable {
         return security;
     }
 
+    @Override
+    public boolean authenticated() {
+        return security.authenticated();
+    }
+
+    @Override
+    public ProtocolChannels channels() {
+        return channels;
+    }
+
     public ConnectionLimiter limiter() {
         return limiter;
     }
 
     /** Builds /status on the protocol loop so that it sees a consistent state; the clock is read there. */
+    @Override
     public CompletableFuture<Map<String, Object>> status() {
         CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
         try {
@@ -285,7 +339,8 @@ public final class Node implements AutoCloseable {
         return result;
     }
 
-    private Map<String, Object> statusNow(long hostNanos) {
+    /** /status as of {@code hostNanos}; on the protocol loop only. Only reads: it changes no state, sends nothing. */
+    Map<String, Object> statusNow(long hostNanos) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("id", options.id);
         s.put("name", options.displayName());

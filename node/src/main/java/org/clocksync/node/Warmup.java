@@ -1,12 +1,14 @@
 package org.clocksync.node;
 
 import org.clocksync.node.config.HostPort;
+import org.clocksync.node.net.ProtocolSecurity;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -34,22 +36,25 @@ final class Warmup {
     private Warmup() {
     }
 
-    /** Exchanges {@code exchanges} Cristian request/responses with this node's own listener; completes with the count. */
-    static CompletableFuture<Integer> overLoopback(Node node, java.net.InetSocketAddress target, int exchanges) {
+    /**
+     * Exchanges {@code exchanges} Cristian request/responses with this node's own listener, as node {@code selfId}
+     * over pipelines of {@code security}, on {@code group}; completes with the count.
+     */
+    static CompletableFuture<Integer> overLoopback(EventLoopGroup group, ProtocolSecurity security, int selfId,
+            java.net.InetSocketAddress target, int exchanges) {
         CompletableFuture<Integer> done = new CompletableFuture<>();
         if (exchanges <= 0) {
             done.complete(0);
             return done;
         }
-        int selfId = node.options().id;
-        new Bootstrap().group(node.protocolGroup()).channel(NioSocketChannel.class)
+        new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        node.security().addTls(ch, true, new HostPort(target.getHostString(), target.getPort()));
-                        ch.pipeline().addLast(node.security().decoder(new RejectionCounters()),
-                                node.security().encoder(), new Driver(selfId, exchanges, done));
+                        security.addTls(ch, true, new HostPort(target.getHostString(), target.getPort()));
+                        ch.pipeline().addLast(security.decoder(new RejectionCounters()),
+                                security.encoder(), new Driver(selfId, exchanges, done));
                     }
                 })
                 .connect(target).addListener(f -> {

@@ -378,7 +378,7 @@ class HostileFrameFuzzTest {
             EmbeddedChannel ch = new EmbeddedChannel(DefaultChannelId.newInstance(), new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel c) {
-                    ProtocolChannels.configureInbound(c, node, node.limiter(), node.options().helloTimeoutNanos);
+                    node.channels().configureInbound(c, node.limiter(), node.options().helloTimeoutNanos);
                 }
             });
             assertThat(ch.pipeline().names()).containsSubsequence("limit", ProtocolChannels.TIMEOUT, "decoder",
@@ -517,7 +517,7 @@ class HostileFrameFuzzTest {
     }
 
     private Node start(int id, String name, Path keyFile, OptionsTweak tweak,
-            java.util.function.Function<Node, Role> role) {
+            java.util.function.Function<org.clocksync.node.role.RoleHost, Role> role) {
         DaemonOptions o = new DaemonOptions();
         o.id = id;
         o.name = name;

@@ -60,6 +60,18 @@ public final class FrameCodec {
     }
 
     /** Bytes {@link #encode} writes for {@code frame}, length prefix included, unsigned. */
+    /**
+     * Checks the trailer of the signed frame at {@code [frameStart, frameStart + frameBytes)} (length prefix included,
+     * flag bit 0 set, at least a header and a trailer long): a tag bound to {@code auth}'s node, or an unbound one, is
+     * right. Returns null when the tag is right, else why not. (Here rather than in FrameAuth, so that the auth
+     * package does not depend back on this one.)
+     */
+    public static RejectReason verifyTag(FrameAuth auth, ByteBuf in, int frameStart, int frameBytes) {
+        int receiver = auth.verifiedReceiver(in, frameStart, frameBytes);
+        return receiver == FrameAuth.UNKNOWN_KEY_ID ? RejectReason.UNKNOWN_KEY
+                : receiver == FrameAuth.WRONG_TAG ? RejectReason.BAD_TAG : null;
+    }
+
     public static int encodedLength(Frame frame) {
         return encodedLength(frame, false);
     }

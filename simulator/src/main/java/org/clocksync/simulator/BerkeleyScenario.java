@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import org.clocksync.core.RoundCompleted;
+import org.clocksync.core.berkeley.RoundCompleted;
 import org.clocksync.core.berkeley.BerkeleyConfig;
 import org.clocksync.core.berkeley.RoundReport;
 import org.clocksync.core.clock.ServiceClockConfig;

@@ -14,7 +14,7 @@ import java.util.TreeSet;
 import org.clocksync.core.Action;
 import org.clocksync.core.PeerRecovered;
 import org.clocksync.core.PeerSuspected;
-import org.clocksync.core.RoleChanged;
+import org.clocksync.core.cluster.RoleChanged;
 import org.clocksync.core.Send;
 import org.clocksync.core.cluster.ClusterConfig;
 import org.clocksync.core.cluster.ClusterMembership;

@@ -15,7 +15,7 @@ import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.clocksync.core.Action;
-import org.clocksync.core.LogicalRoundCompleted;
+import org.clocksync.core.logical.LogicalRoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.core.clock.ServiceClockConfig;
 import org.clocksync.core.clock.SimulatedHardwareClock;

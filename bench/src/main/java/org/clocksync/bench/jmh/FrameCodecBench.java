@@ -153,7 +153,7 @@ public class FrameCodecBench {
             throw new IllegalStateException("signed frame " + signedFrame + ", receiver has a key " + (auth != null));
         }
         if (auth != null) {
-            RejectReason failed = auth.verify(in, start, frameBytes);
+            RejectReason failed = FrameCodec.verifyTag(auth, in, start, frameBytes);
             if (failed != null) {
                 throw new IllegalStateException("frame " + i + " failed verification: " + failed);
             }

@@ -15,7 +15,6 @@ import java.util.TreeSet;
 import org.clocksync.core.Action;
 import org.clocksync.core.AdjustClock;
 import org.clocksync.core.Durations;
-import org.clocksync.core.RoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.core.clock.ClockLimits;
 import org.clocksync.core.clock.LocalClock;

@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.clocksync.core.Action;
-import org.clocksync.core.RoleChanged;
 import org.clocksync.core.Send;
 import org.clocksync.protocol.Message;
 
@@ -133,14 +132,14 @@ public final class ClusterMembership {
             // A stranger may talk to us in our epoch or an older one, but can never move the cluster's epoch.
             if (frameEpoch > epoch || frameEpoch < 0) {
                 staleFrames++;
-                return EpochVerdict.reject("epoch_from_stranger", List.of());
+                return EpochVerdict.reject(EpochVerdict.Rejection.EPOCH_FROM_STRANGER, List.of());
             }
             return EpochVerdict.accept(List.of());
         }
         List<Action> out = new ArrayList<>(detector.onHeardFrom(senderId, nowNanos));
         if (frameEpoch < 0) {
             staleFrames++;
-            return EpochVerdict.reject("absurd_epoch", out);
+            return EpochVerdict.reject(EpochVerdict.Rejection.ABSURD_EPOCH, out);
         }
         if (frameEpoch < epoch) {
             staleFrames++;
@@ -149,12 +148,12 @@ public final class ClusterMembership {
                 lastCatchUpNanos.put(senderId, nowNanos);
                 out.add(new Send(senderId, new Message.Heartbeat(CATCH_UP_SEQUENCE, coordinatorId)));
             }
-            return EpochVerdict.reject("stale_epoch", out);
+            return EpochVerdict.reject(EpochVerdict.Rejection.STALE_EPOCH, out);
         }
         if (frameEpoch > epoch) {
             if (!plausible(frameEpoch)) {
                 staleFrames++;
-                return EpochVerdict.reject("epoch_names_unknown_node", out);
+                return EpochVerdict.reject(EpochVerdict.Rejection.EPOCH_NAMES_UNKNOWN_NODE, out);
             }
             adoptHigherEpoch(senderId, frameEpoch, nowNanos, out);
         }

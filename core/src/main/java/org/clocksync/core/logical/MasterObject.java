@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.clocksync.core.Action;
-import org.clocksync.core.LogicalRoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.core.berkeley.FaultTolerantAverage;
 import org.clocksync.protocol.Message;
@@ -415,12 +414,13 @@ public final class MasterObject {
         return Collections.unmodifiableSortedMap(copy);
     }
 
-    /** The MO's current estimate of each reported member's counter. */
+    /** The MO's current estimate of each reported member's counter; only reads (a status page calls it). */
     public SortedMap<Integer, Long> estimates(long nowNanos) {
         SortedMap<Integer, Long> out = new TreeMap<>();
         for (Member m : members.values()) {
             if (m.reported) {
-                out.put(m.id, estimate(m, nowNanos));
+                long steps = Math.max(0, Math.floorDiv(nowNanos - m.anchorNanos, config.stepNanos()));
+                out.put(m.id, LogicalCounter.clamp(LogicalCounter.saturatingAdd(m.value, steps)));
             }
         }
         return out;

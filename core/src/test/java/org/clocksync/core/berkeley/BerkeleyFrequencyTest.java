@@ -11,7 +11,6 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.clocksync.core.Action;
 import org.clocksync.core.AdjustClock;
-import org.clocksync.core.RoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.core.clock.DriftEstimator;
 import org.clocksync.protocol.Message;

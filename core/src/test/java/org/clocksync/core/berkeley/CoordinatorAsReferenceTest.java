@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.clocksync.core.Action;
 import org.clocksync.core.AdjustClock;
-import org.clocksync.core.RoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.protocol.Message;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.clocksync.core.Action;
 import org.clocksync.core.AdjustClock;
-import org.clocksync.core.RoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.protocol.Message;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,6 @@ import static org.clocksync.core.cluster.ClusterPump.T0;
 
 import java.util.List;
 import org.clocksync.core.Action;
-import org.clocksync.core.RoleChanged;
 import org.clocksync.core.Send;
 import org.clocksync.protocol.Message;
 import org.junit.jupiter.api.Test;

@@ -9,7 +9,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import org.clocksync.core.Action;
-import org.clocksync.core.RoleChanged;
 import org.clocksync.core.Send;
 import org.clocksync.protocol.Message;
 import org.clocksync.protocol.MessageType;

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.clocksync.core.Action;
-import org.clocksync.core.RoleChanged;
 import org.clocksync.core.Send;
 import org.clocksync.protocol.Message;
 import org.clocksync.protocol.MessageType;

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.clocksync.core.Action;
-import org.clocksync.core.LogicalRoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.protocol.Message;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package org.clocksync.node.admin;
 
 import org.clocksync.node.log.RateLimitedLog;
-import org.clocksync.node.Node;
+import org.clocksync.node.metrics.DaemonMetrics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -51,16 +51,18 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String DASHBOARD_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; "
             + "img-src 'self' data:; connect-src *; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    private final Node node;
+    private final AdminSource source;
+    private final DaemonMetrics metrics;
 
-    AdminHandler(Node node) {
-        this.node = node;
+    AdminHandler(AdminSource source, DaemonMetrics metrics) {
+        this.source = source;
+        this.metrics = metrics;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (!request.decoderResult().isSuccess()) {
-            node.metrics().adminRejected.increment();
+            metrics.adminRejected.increment();
             BAD_REQUEST_LOG.warn("event=admin_rejected remote={} why=\"malformed HTTP request\"",
                     ctx.channel().remoteAddress());
             respond(ctx, HttpResponseStatus.BAD_REQUEST, "text/plain", "malformed HTTP request\n");
@@ -68,19 +70,19 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         String path = new QueryStringDecoder(request.uri()).path();
         if (HttpMethod.POST.equals(request.method()) && "/snapshot".equals(path)) {
-            node.metrics().adminRequests.increment();
+            metrics.adminRequests.increment();
             snapshot(ctx);
             return;
         }
         if (!HttpMethod.GET.equals(request.method())) {
-            node.metrics().adminRejected.increment();
+            metrics.adminRejected.increment();
             respond(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain",
                     "the admin interface is read-only (use GET) except POST /snapshot\n");
             return;
         }
-        node.metrics().adminRequests.increment();
+        metrics.adminRequests.increment();
         switch (path) {
-            case "/status" -> node.status().whenComplete((status, error) -> {
+            case "/status" -> source.status().whenComplete((status, error) -> {
                 if (error != null) {
                     respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
                             "status unavailable: " + error.getMessage() + "\n");
@@ -93,7 +95,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 }
             });
             case "/metrics" -> respondReadable(ctx, "text/plain; version=0.0.4; charset=utf-8",
-                    node.metrics().scrape());
+                    metrics.scrape());
             default -> {
                 Asset asset = DASHBOARD.get(path);
                 if (asset != null) {
@@ -135,7 +137,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     /** 200 with the snapshot document, or 504 with the reason and what did arrive (JSON), or 409 without peers. */
     private void snapshot(ChannelHandlerContext ctx) {
-        node.snapshot().whenComplete((outcome, error) -> {
+        source.snapshot().whenComplete((outcome, error) -> {
             if (error != null) {
                 respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "text/plain",
                         "snapshot unavailable: " + error.getMessage() + "\n");
@@ -176,7 +178,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (!(cause instanceof IOException) && !(cause instanceof ReadTimeoutException)) {
-            node.metrics().adminRejected.increment();
+            metrics.adminRejected.increment();
             BAD_REQUEST_LOG.warn("event=admin_error remote={} error=\"{}\"", ctx.channel().remoteAddress(),
                     String.valueOf(cause));
         }

@@ -2,7 +2,7 @@ package org.clocksync.node.admin;
 
 import org.clocksync.node.config.HostPort;
 import org.clocksync.node.net.ConnectionLimiter;
-import org.clocksync.node.Node;
+import org.clocksync.node.metrics.DaemonMetrics;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -23,17 +23,19 @@ public final class AdminHttpServer {
     private static final int MAX_CONNECTIONS = 64;
 
     private final EventLoopGroup group;
-    private final Node node;
+    private final AdminSource source;
+    private final DaemonMetrics metrics;
     private Channel channel;
 
-  public   AdminHttpServer(EventLoopGroup group, Node node) {
+    public AdminHttpServer(EventLoopGroup group, AdminSource source, DaemonMetrics metrics) {
         this.group = group;
-        this.node = node;
+        this.source = source;
+        this.metrics = metrics;
     }
 
     public AdminHttpServer bind(HostPort address) {
-        ConnectionLimiter limiter = new ConnectionLimiter(MAX_CONNECTIONS, MAX_CONNECTIONS, node.metrics());
-        AdminHandler handler = new AdminHandler(node);
+        ConnectionLimiter limiter = new ConnectionLimiter(MAX_CONNECTIONS, MAX_CONNECTIONS, metrics);
+        AdminHandler handler = new AdminHandler(source, metrics);
         channel = new ServerBootstrap()
                 .group(group, group)
                 .channel(NioServerSocketChannel.class)

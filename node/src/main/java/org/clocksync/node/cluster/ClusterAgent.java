@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.clocksync.core.Action;
 import org.clocksync.core.PeerRecovered;
 import org.clocksync.core.PeerSuspected;
-import org.clocksync.core.RoleChanged;
+import org.clocksync.core.cluster.RoleChanged;
 import org.clocksync.core.Send;
 import org.clocksync.core.cluster.ClusterConfig;
 import org.clocksync.core.cluster.ClusterMembership;
@@ -31,16 +31,17 @@ import java.util.concurrent.CompletableFuture;
 import org.clocksync.core.Durations;
 import org.clocksync.node.runtime.HostClock;
 import org.clocksync.node.config.HostPort;
-import org.clocksync.node.Node;
 import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.node.config.PeerSpec;
 import org.clocksync.node.net.ProtocolChannels;
+import org.clocksync.node.metrics.DaemonMetrics;
 import org.clocksync.node.log.RateLimitedLog;
-import org.clocksync.node.role.MasterRole;
 import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.Message;
+import org.clocksync.node.role.RoleKind;
 import org.clocksync.node.role.SlaveRole;
+import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +56,10 @@ public final class ClusterAgent {
     /** Time for the members to hear of a new master and connect before its first round. */
     static final long FIRST_ROUND_DELAY_MILLIS = 100;
 
-    private final Node node;
     private final NodeContext ctx;
+    private final ProtocolChannels channels;
+    private final RoleSwitcher roles;
+    private final ElectedRoles electedRoles;
     private final ClusterConfig config;
     private final boolean configuredMaster;
     private final Map<Integer, HostPort> peerAddresses = new TreeMap<>();
@@ -76,15 +79,24 @@ public final class ClusterAgent {
     private long lastSuspectHostNanos;
     private long lastRoleChangeHostNanos;
 
-    public ClusterAgent(Node node, boolean configuredMaster) {
-        this.node = node;
-        this.ctx = node.context();
-        this.config = node.options().clusterConfig();
+    /**
+     * @param channels builds the pipelines of the links to the peers
+     * @param roles the node's current role and how to replace it
+     * @param electedRoles makes the role an election hands this node
+     * @param configuredMaster whether this node starts as the master of the initial epoch
+     */
+    public ClusterAgent(NodeContext ctx, ProtocolChannels channels, RoleSwitcher roles, ElectedRoles electedRoles,
+            boolean configuredMaster) {
+        this.ctx = ctx;
+        this.channels = channels;
+        this.roles = roles;
+        this.electedRoles = electedRoles;
+        this.config = ctx.options.clusterConfig();
         this.configuredMaster = configuredMaster;
-        for (PeerSpec p : node.options().peers) {
+        for (PeerSpec p : ctx.options.peers) {
             peerAddresses.put(p.id(), p.address());
         }
-        var m = node.metrics();
+        DaemonMetrics m = ctx.metrics;
         staleFrames = m.counter("clocksync.frames.stale.epoch", "Frames dropped because they carried an older epoch");
         strangerFrames = m.counter("clocksync.frames.epoch.refused",
                 "Frames dropped because their epoch came from a node outside --peers or named an unknown master");
@@ -105,7 +117,8 @@ public final class ClusterAgent {
 
     public void start() {
         long nowNanos = HostClock.nowNanos();
-        links = new PeerLinks(node, peerAddresses);
+        // Seeded per node, so that nodes that lost a peer together do not all retry at the same moments.
+        links = new PeerLinks(ctx, channels, peerAddresses, new SplittableRandom(ctx.selfId()));
         snapshots = new SnapshotNode(ctx.selfId(), peerAddresses.keySet(), SnapshotConfig.defaults());
         membership = new ClusterMembership(ctx.selfId(), List.copyOf(peerAddresses.keySet()), config,
                 configuredMaster, nowNanos);
@@ -192,7 +205,7 @@ public final class ClusterAgent {
             EpochVerdict verdict = membership.onFrame(frame.senderId(), frame.epoch(), hostNanos);
             execute(verdict.actions(), hostNanos);
             if (!verdict.accepted()) {
-                if ("stale_epoch".equals(verdict.rejectReason())) {
+                if (verdict.rejection() == EpochVerdict.Rejection.STALE_EPOCH) {
                     staleFrames.increment();
                 } else {
                     strangerFrames.increment();
@@ -216,9 +229,9 @@ public final class ClusterAgent {
         if (linkPeer == null) {
             channel.attr(PEER_ID).set(frame.senderId());
             // A peer's link carries heartbeats every period; the short first timeout was for strangers.
-            ProtocolChannels.setReadTimeout(channel, node.options().readTimeoutNanos);
+            ProtocolChannels.setReadTimeout(channel, ctx.options.readTimeoutNanos);
         } else if (linkPeer != frame.senderId()) {
-            node.metrics().connectionClosed("sender_mismatch");
+            ctx.metrics.connectionClosed("sender_mismatch");
             LOG.warn("event=connection_closed why=sender_mismatch remote={} peer={} claimed={}",
                     channel.remoteAddress(), linkPeer, frame.senderId());
             channel.close();
@@ -234,7 +247,7 @@ public final class ClusterAgent {
      */
     private void refuseStranger(Channel channel, Frame frame) {
         strangerFrames.increment();
-        node.metrics().connectionClosed("not_a_member");
+        ctx.metrics.connectionClosed("not_a_member");
         if (frame.message() instanceof Message.Hello hello) {
             staleLog.warn("event=connection_refused why=not_a_member id={} remote={} note=\"node {} is not in --peers;"
                     + " add it to every node's --peers to let it join\"", frame.senderId(), channel.remoteAddress(),
@@ -257,7 +270,7 @@ public final class ClusterAgent {
     /** What a snapshot records of this node: read at the moment of recording, on the event loop. */
     private LocalState localState(long hostNanos) {
         return new LocalState(ctx.clock.readNanos(hostNanos), ctx.lamport(), roleName(), ctx.epoch(),
-                node.role().lastRoundId(), Map.of("name", ctx.name(), "coordinatorId",
+                roles.current().lastRoundId(), Map.of("name", ctx.name(), "coordinatorId",
                         Integer.toString(membership.coordinatorId()), "offsetFromHostNanos",
                         Long.toString(ctx.clock.offsetFromHostNanos(hostNanos))));
     }
@@ -361,8 +374,8 @@ public final class ClusterAgent {
         switch (change.role()) {
             case COORDINATOR -> {
                 electionsWon.increment(); // only an election makes a node coordinator (a configured master starts so)
-                if (!(node.role() instanceof MasterRole)) {
-                    node.switchRole(new MasterRole(node, FIRST_ROUND_DELAY_MILLIS), change.reason());
+                if (roles.current().kind() != RoleKind.MASTER) {
+                    roles.switchRole(electedRoles.coordinator(FIRST_ROUND_DELAY_MILLIS), change.reason());
                 }
             }
             case FOLLOWER -> {
@@ -372,8 +385,8 @@ public final class ClusterAgent {
                             change.coordinatorId(), change.epoch());
                     return;
                 }
-                if (!(node.role() instanceof SlaveRole s && s.masterAddress().equals(target))) {
-                    node.switchRole(new SlaveRole(node, target), change.reason());
+                if (!(roles.current() instanceof SlaveRole s && s.masterAddress().equals(target))) {
+                    roles.switchRole(electedRoles.follower(target), change.reason());
                 }
             }
             case CANDIDATE -> {
@@ -388,15 +401,15 @@ public final class ClusterAgent {
         if (a != null) {
             return a;
         }
-        if (epoch == Epochs.INITIAL && node.options().master != null) {
-            return node.options().master;
+        if (epoch == Epochs.INITIAL && ctx.options.master != null) {
+            return ctx.options.master;
         }
         return null;
     }
 
     public String roleName() {
         if (membership == null) {
-            return node.role().name();
+            return roles.current().name();
         }
         return switch (membership.role()) {
             case COORDINATOR -> "MASTER";

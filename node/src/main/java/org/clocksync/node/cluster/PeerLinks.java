@@ -10,13 +10,14 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.clocksync.node.runtime.HostClock;
 import org.clocksync.node.config.HostPort;
-import org.clocksync.node.Node;
 import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.node.net.ProtocolChannels;
 import org.clocksync.node.log.RateLimitedLog;
+import org.clocksync.core.berkeley.ReconnectBackoff;
 import org.clocksync.protocol.FrameEncoder;
 import org.clocksync.protocol.Message;
 import org.slf4j.Logger;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One outbound TCP link per peer for heartbeats, failure notices and election messages, connected on first use and
- * again after a loss with capped backoff. A message for a peer that cannot be reached is dropped and counted: these
+ * again after a loss with capped exponential backoff and jitter. A message for a peer that cannot be reached is dropped and counted: these
  * messages are periodic or retried by the election's timeouts, so queueing them for long would only deliver stale news.
  */
 final class PeerLinks {
@@ -32,11 +33,15 @@ final class PeerLinks {
     /** Messages held while a link connects; more are dropped. */
     static final int MAX_PENDING_PER_PEER = 16;
     static final long CONNECT_TIMEOUT_MILLIS = 1_000;
-    static final long MIN_RETRY_NANOS = 50_000_000L;
-    static final long MAX_RETRY_NANOS = 1_000_000_000L;
+    static final long MIN_RETRY_MILLIS = 50;
+    static final long MAX_RETRY_MILLIS = 1_000;
+    /** Failures counted for the backoff; more would only overflow it. */
+    private static final int MAX_COUNTED_FAILURES = 20;
 
     private final NodeContext ctx;
-    private final Node node;
+    private final ProtocolChannels channels;
+    private final ReconnectBackoff backoff = new ReconnectBackoff(MIN_RETRY_MILLIS, MAX_RETRY_MILLIS);
+    private final SplittableRandom jitter;
     private final Bootstrap bootstrap;
     private final Map<Integer, Link> links = new TreeMap<>();
     private final Counter dropped;
@@ -59,17 +64,19 @@ final class PeerLinks {
         }
     }
 
-    PeerLinks(Node node, Map<Integer, HostPort> addresses) {
-        this.ctx = node.context();
+    /** @param jitter spreads the retries of nodes that lost a peer at the same moment */
+    PeerLinks(NodeContext ctx, ProtocolChannels channels, Map<Integer, HostPort> addresses, SplittableRandom jitter) {
+        this.ctx = ctx;
+        this.channels = channels;
+        this.jitter = jitter;
         addresses.forEach((id, address) -> links.put(id, new Link(id, address)));
-        this.dropped = node.metrics().counter("clocksync.peer.messages.dropped",
+        this.dropped = ctx.metrics.counter("clocksync.peer.messages.dropped",
                 "Heartbeat and election messages dropped because the peer's link was down or full");
         this.bootstrap = new Bootstrap()
                 .group(ctx.loop)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MILLIS);
-        this.node = node;
     }
 
     private ChannelInitializer<SocketChannel> initializer(int peerId, HostPort address) {
@@ -78,7 +85,7 @@ final class PeerLinks {
             protected void initChannel(SocketChannel ch) {
                 // Signed frames on this link name the peer, so they are worthless anywhere else.
                 ch.attr(FrameEncoder.RECEIVER_ID).set(peerId);
-                ProtocolChannels.configureOutboundLink(ch, node, address);
+                channels.configureOutboundLink(ch, address);
             }
         };
     }
@@ -126,9 +133,9 @@ final class PeerLinks {
                 return;
             }
             if (!done.isSuccess()) {
-                link.failures = Math.min(link.failures + 1, 20);
-                long backoffNanos = Math.min(MAX_RETRY_NANOS, MIN_RETRY_NANOS << Math.min(link.failures - 1, 10));
-                link.retryAfterHostNanos = HostClock.nowNanos() + backoffNanos;
+                long backoffMillis = backoff.delayMillis(link.failures, jitter.nextDouble());
+                link.failures = Math.min(link.failures + 1, MAX_COUNTED_FAILURES);
+                link.retryAfterHostNanos = HostClock.nowNanos() + backoffMillis * 1_000_000L;
                 dropped.increment(link.pending.size());
                 link.pending.clear();
                 unreachableLog.warn("event=peer_unreachable peer={} address={} error=\"{}\"", link.peerId,

@@ -98,10 +98,10 @@ public final class DaemonOptions {
                     + " Default: ${DEFAULT-VALUE}.")
     public int probationRounds = 3;
 
-    @Option(names = "--drift-estimation", paramLabel = "on|off",
+    @Option(names = "--drift-estimation", paramLabel = "on|off", converter = OptionConverters.OnOffConverter.class,
             description = "Learn this node's drift from its corrections and steer its frequency (on), or correct the"
                     + " offset only (off, plain Berkeley). Default: ${DEFAULT-VALUE}.")
-    public String driftEstimation = "on";
+    public OnOff driftEstimation = OnOff.ON;
 
     @Option(names = "--sim-offset", paramLabel = "DURATION", converter = DurationNanosConverter.class,
             description = "Simulated hardware clock offset from the host clock, e.g. 2.5s, -300ms, 150us. Default: 0.")
@@ -309,9 +309,6 @@ public final class DaemonOptions {
         }
         if (burst < 1 || burst > 16) {
             return "--burst must be between 1 and 16";
-        }
-        if (!"on".equals(driftEstimation) && !"off".equals(driftEstimation)) {
-            return "--drift-estimation takes on or off, got " + driftEstimation;
         }
         if (probationRounds < 0 || probationRounds > 16) {
             return "--probation-rounds must be between 0 and 16";

@@ -57,4 +57,16 @@ public final class OptionConverters {
             }
         }
     }
+
+    /** {@code on} or {@code off}, exactly: a switch that reads the same in the command line as in the docs. */
+    public static final class OnOffConverter implements ITypeConverter<OnOff> {
+        @Override
+        public OnOff convert(String value) {
+            return switch (value) {
+                case "on" -> OnOff.ON;
+                case "off" -> OnOff.OFF;
+                default -> throw new TypeConversionException("takes on or off, got " + value);
+            };
+        }
+    }
 }

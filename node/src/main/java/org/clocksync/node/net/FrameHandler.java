@@ -2,7 +2,7 @@ package org.clocksync.node.net;
 
 import org.clocksync.node.log.RateLimitedLog;
 import org.clocksync.node.runtime.HostClock;
-import org.clocksync.node.Node;
+import org.clocksync.node.runtime.NodeContext;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -21,17 +21,19 @@ import org.clocksync.protocol.RejectReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Hands each decoded frame to the node's current role, stamped with the host time it arrived. */
+/** Hands each decoded frame to the node's sink (the cluster gate, then the role), stamped with its arrival time. */
 public final class FrameHandler extends SimpleChannelInboundHandler<Frame> {
     private static final Logger LOG = LoggerFactory.getLogger(FrameHandler.class);
     private static final RateLimitedLog TIMEOUT_LOG = new RateLimitedLog(LOG, 5_000_000_000L);
     private static final RateLimitedLog ERROR_LOG = new RateLimitedLog(LOG, 5_000_000_000L);
     private static final RateLimitedLog TLS_LOG = new RateLimitedLog(LOG, 5_000_000_000L);
 
-    private final Node node;
+    private final NodeContext nodeContext;
+    private final FrameSink sink;
 
-    FrameHandler(Node node) {
-        this.node = node;
+    FrameHandler(NodeContext nodeContext, FrameSink sink) {
+        this.nodeContext = nodeContext;
+        this.sink = sink;
     }
 
     @Override
@@ -41,9 +43,9 @@ public final class FrameHandler extends SimpleChannelInboundHandler<Frame> {
             // Whoever spoke first on this connection is who this node answers on it: its signed frames name them.
             ctx.channel().attr(FrameEncoder.RECEIVER_ID).set(frame.senderId());
         }
-        node.context().received(frame);
-        node.metrics().framesReceived.increment();
-        node.onFrame(ctx.channel(), frame, hostNanos);
+        nodeContext.received(frame);
+        nodeContext.metrics.framesReceived.increment();
+        sink.onFrame(ctx.channel(), frame, hostNanos);
     }
 
     /** The first unsigned frame of a connection to a keyed node earns one signed ERROR saying why nothing answers. */
@@ -56,8 +58,8 @@ public final class FrameHandler extends SimpleChannelInboundHandler<Frame> {
             return;
         }
         if (event instanceof AuthenticationFailed failed && failed.reason() == RejectReason.MISSING_TAG) {
-            node.context().send(ctx.channel(), new Message.ErrorMessage(0, ErrorCode.BAD_REQUEST,
-                    "node " + node.options().id + " takes only frames signed with the cluster key; start the sender"
+            nodeContext.send(ctx.channel(), new Message.ErrorMessage(0, ErrorCode.BAD_REQUEST,
+                    "node " + nodeContext.selfId() + " takes only frames signed with the cluster key; start the sender"
                             + " with --key-file"));
             return;
         }
@@ -66,14 +68,14 @@ public final class FrameHandler extends SimpleChannelInboundHandler<Frame> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        node.role().onChannelClosed(ctx.channel());
+        sink.onChannelClosed(ctx.channel());
         super.channelInactive(ctx);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof ReadTimeoutException) {
-            node.metrics().connectionClosed("read_timeout");
+            nodeContext.metrics.connectionClosed("read_timeout");
             TIMEOUT_LOG.warn("event=connection_closed why=read_timeout remote={}"
                     + " note=\"nothing (or only part of a frame) arrived in time\"", ctx.channel().remoteAddress());
         } else if (sslCause(cause) != null) {
@@ -87,7 +89,7 @@ public final class FrameHandler extends SimpleChannelInboundHandler<Frame> {
             LOG.debug("event=connection_error remote={} error=\"{}\"", ctx.channel().remoteAddress(),
                     cause.getMessage());
         } else {
-            node.metrics().connectionClosed("error");
+            nodeContext.metrics.connectionClosed("error");
             ERROR_LOG.warn("event=connection_closed why=error remote={} error=\"{}\"",
                     ctx.channel().remoteAddress(), String.valueOf(cause), cause);
         }
@@ -96,7 +98,7 @@ public final class FrameHandler extends SimpleChannelInboundHandler<Frame> {
 
     /** A TLS handshake failed: wrong CA, no certificate, not TLS at all, or a refusal by the other side. */
     private void tlsFailed(ChannelHandlerContext ctx, Throwable cause) {
-        node.metrics().connectionClosed("tls_handshake");
+        nodeContext.metrics.connectionClosed("tls_handshake");
         TLS_LOG.warn("event=connection_closed why=tls_handshake remote={} error=\"{}\" note=\"members need a"
                 + " certificate signed by the --tls-ca and must use TLS themselves\"", ctx.channel().remoteAddress(),
                 abbreviate(String.valueOf(cause.getMessage())));

@@ -1,12 +1,13 @@
 package org.clocksync.node.net;
 
 import org.clocksync.node.config.HostPort;
-import org.clocksync.node.Node;
+import org.clocksync.node.runtime.NodeContext;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,46 +17,54 @@ import java.util.concurrent.TimeUnit;
 public final class ProtocolChannels {
     public static final String TIMEOUT = "timeout";
 
-    private ProtocolChannels() {
+    private final ProtocolSecurity security;
+    private final NodeContext ctx;
+    private final FrameSink sink;
+
+    /** Pipelines that check frames with {@code security} and deliver them to {@code sink}. */
+    public ProtocolChannels(ProtocolSecurity security, NodeContext ctx, FrameSink sink) {
+        this.security = Objects.requireNonNull(security, "security");
+        this.ctx = Objects.requireNonNull(ctx, "ctx");
+        this.sink = Objects.requireNonNull(sink, "sink");
     }
 
     /**
      * Configures an accepted connection. The first timeout is short because a peer must introduce itself before it
      * is trusted with a longer one; it is both an idle timeout and a deadline for the first whole frame.
      */
-    public static void configureInbound(Channel channel, Node node, ConnectionLimiter limiter, long firstTimeoutNanos) {
+    public void configureInbound(Channel channel, ConnectionLimiter limiter, long firstTimeoutNanos) {
         ChannelPipeline p = channel.pipeline();
         p.addLast("limit", limiter);
-        node.security().addTls(channel, false, null);
+        security.addTls(channel, false, null);
         p.addLast(TIMEOUT, new ReadTimeoutHandler(firstTimeoutNanos, TimeUnit.NANOSECONDS));
-        addCodecAndNode(channel, node);
+        addCodecAndNode(channel);
         // The read timeout restarts on every byte; the first frame must also be whole within the same time.
-        p.addBefore("node", HelloDeadline.NAME, new HelloDeadline(firstTimeoutNanos, node.metrics()));
+        p.addBefore("node", HelloDeadline.NAME, new HelloDeadline(firstTimeoutNanos, ctx.metrics));
     }
 
     /** Configures this node's connection to its master (HELLO, then Berkeley polls and corrections). */
-    public static void configureMasterLink(Channel channel, Node node, HostPort master, long firstTimeoutNanos) {
-        node.security().addTls(channel, true, master);
+    public void configureMasterLink(Channel channel, HostPort master, long firstTimeoutNanos) {
+        security.addTls(channel, true, master);
         channel.pipeline().addLast(TIMEOUT, new ReadTimeoutHandler(firstTimeoutNanos, TimeUnit.NANOSECONDS));
-        addCodecAndNode(channel, node);
+        addCodecAndNode(channel);
     }
 
     /**
      * Configures an outbound link to a peer: this node only writes on it (the peer answers on its own link), so it
      * has no read timeout; the peer's read timeout closes it when it falls idle.
      */
-    public static void configureOutboundLink(Channel channel, Node node, HostPort peer) {
-        node.security().addTls(channel, true, peer);
-        addCodecAndNode(channel, node);
+    public void configureOutboundLink(Channel channel, HostPort peer) {
+        security.addTls(channel, true, peer);
+        addCodecAndNode(channel);
     }
 
-    private static void addCodecAndNode(Channel channel, Node node) {
-        int maxOutbound = node.options().maxOutboundBytes;
+    private void addCodecAndNode(Channel channel) {
+        int maxOutbound = ctx.options.maxOutboundBytes;
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(maxOutbound / 2, maxOutbound));
         ChannelPipeline p = channel.pipeline();
-        p.addLast("decoder", node.security().decoder(node.metrics()));
-        p.addLast("encoder", node.security().encoder());
-        p.addLast("node", new FrameHandler(node));
+        p.addLast("decoder", security.decoder(ctx.metrics));
+        p.addLast("encoder", security.encoder());
+        p.addLast("node", new FrameHandler(ctx, sink));
     }
 
     /** Replaces the read timeout, e.g. once a peer has said hello. */

@@ -15,7 +15,7 @@ import org.clocksync.core.ntp.NtpRateLimiter;
 import org.clocksync.core.ntp.NtpReference;
 import org.clocksync.node.metrics.DaemonMetrics;
 import org.clocksync.node.config.HostPort;
-import org.clocksync.node.Node;
+import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.protocol.ntp.NtpCodec;
 import org.clocksync.protocol.ntp.NtpPacket;
 import org.slf4j.Logger;
@@ -42,16 +42,16 @@ public final class NtpServer implements AutoCloseable {
     }
 
     /** Binds {@code address} on the node's protocol loop; throws with one clear line when it cannot. */
-    public static NtpServer bind(Node node, HostPort address) {
-        var o = node.options();
-        DaemonMetrics m = node.metrics();
-        NtpServer server = new NtpServer(new NodeNtpTimeSource(node, o.ntpStratum),
+    public static NtpServer bind(NodeContext ctx, NtpRoleView role, HostPort address) {
+        var o = ctx.options;
+        DaemonMetrics m = ctx.metrics;
+        NtpServer server = new NtpServer(new NodeNtpTimeSource(ctx, role, o.ntpStratum),
                 new NtpRateLimiter<>(o.ntpRateLimitIntervalNanos, o.ntpRateLimitBurst,
                         NtpRateLimiter.DEFAULT_MAX_CLIENTS),
                 new NtpCounters(m.ntpServed, m.ntpRateLimited, m.ntpMalformed, m.ntpWrongMode));
         NtpServerHandler handler = new NtpServerHandler(server.time, server.limiter, server.counters);
         Bootstrap bootstrap = new Bootstrap()
-                .group(node.protocolGroup())
+                .group(ctx.loop)
                 .channel(NioDatagramChannel.class)
                 .handler(new ChannelInitializer<NioDatagramChannel>() {
                     @Override
@@ -68,7 +68,7 @@ public final class NtpServer implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + address + " (--ntp, UDP): " + e.getMessage() + hint,
                     e);
         }
-        if (server.channel.eventLoop() != node.context().loop) {
+        if (server.channel.eventLoop() != ctx.loop) {
             server.close();
             throw new IllegalStateException("the NTP channel must run on the node's protocol loop");
         }

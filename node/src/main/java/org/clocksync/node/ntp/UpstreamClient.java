@@ -25,7 +25,6 @@ import org.clocksync.node.metrics.DaemonMetrics;
 import org.clocksync.core.Durations;
 import org.clocksync.node.runtime.HostClock;
 import org.clocksync.node.config.HostPort;
-import org.clocksync.node.Node;
 import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.node.log.RateLimitedLog;
 import org.clocksync.protocol.ntp.NtpCodec;
@@ -50,8 +49,8 @@ public final class UpstreamClient implements AutoCloseable {
     /** Receive buffer per datagram: over {@link NtpCodec#MAX_PACKET_BYTES}, so an oversized reply is seen as such. */
     private static final int RECEIVE_BUFFER_BYTES = 2 * NtpCodec.MAX_PACKET_BYTES;
 
-    private final Node node;
     private final NodeContext ctx;
+    private final NtpRoleView role;
     private final HostPort upstream;
     private final InetSocketAddress remote;
     private final UpstreamPoller poller;
@@ -69,13 +68,13 @@ public final class UpstreamClient implements AutoCloseable {
     private Channel channel;
     private ScheduledFuture<?> ticker;
 
-    private UpstreamClient(Node node, HostPort upstream, InetSocketAddress remote) {
-        this.node = node;
-        this.ctx = node.context();
+    private UpstreamClient(NodeContext ctx, NtpRoleView role, HostPort upstream, InetSocketAddress remote) {
+        this.ctx = ctx;
+        this.role = role;
         this.upstream = upstream;
         this.remote = remote;
-        this.poller = new UpstreamPoller(upstream.toString(), node.options().upstreamPollNanos);
-        DaemonMetrics m = node.metrics();
+        this.poller = new UpstreamPoller(upstream.toString(), ctx.options.upstreamPollNanos);
+        DaemonMetrics m = ctx.metrics;
         polls = m.counter("clocksync.upstream.polls", "NTP requests sent to the upstream server");
         replies = m.counter("clocksync.upstream.replies", "Upstream NTP replies accepted into the clock filter");
         for (UpstreamReplyVerdict v : UpstreamReplyVerdict.values()) {
@@ -97,15 +96,15 @@ public final class UpstreamClient implements AutoCloseable {
      * Opens the client's socket on the node's protocol loop and starts polling {@code upstream}; throws with one
      * clear line when the name does not resolve or no socket can be opened.
      */
-    public static UpstreamClient start(Node node, HostPort upstream) {
+    public static UpstreamClient start(NodeContext ctx, NtpRoleView role, HostPort upstream) {
         InetSocketAddress remote = upstream.toSocketAddress();
         if (remote.isUnresolved()) {
             throw new IllegalStateException("cannot resolve --upstream host '" + upstream.host()
                     + "'; give an IP address or a name this host resolves");
         }
-        UpstreamClient client = new UpstreamClient(node, upstream, remote);
+        UpstreamClient client = new UpstreamClient(ctx, role, upstream, remote);
         Bootstrap bootstrap = new Bootstrap()
-                .group(node.protocolGroup())
+                .group(ctx.loop)
                 .channel(NioDatagramChannel.class)
                 .handler(new ChannelInitializer<NioDatagramChannel>() {
                     @Override
@@ -122,7 +121,7 @@ public final class UpstreamClient implements AutoCloseable {
             throw new IllegalStateException("cannot open a UDP socket for --upstream " + upstream + ": "
                     + e.getMessage(), e);
         }
-        if (client.channel.eventLoop() != node.context().loop) {
+        if (client.channel.eventLoop() != ctx.loop) {
             client.close();
             throw new IllegalStateException("the upstream NTP channel must run on the node's protocol loop");
         }
@@ -130,7 +129,7 @@ public final class UpstreamClient implements AutoCloseable {
         client.ticker = client.ctx.loop.scheduleAtFixedRate(client::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info("event=upstream_started upstream={} resolved={} pollMillis={} local={}", upstream,
                 remote.getAddress().getHostAddress() + ":" + remote.getPort(),
-                node.options().upstreamPollNanos / 1_000_000, client.channel.localAddress());
+                ctx.options.upstreamPollNanos / 1_000_000, client.channel.localAddress());
         return client;
     }
 
@@ -208,7 +207,7 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     private void apply(AdjustClock adjust, long hostNanos) {
-        if (!"MASTER".equals(node.role().name())) {
+        if (!role.master()) {
             heldCorrections++;
             LOG.debug("event=upstream_correction_held correction={} note=\"not master: the master's rounds steer"
                     + " this clock\"", Durations.signed(adjust.correctionNanos()));

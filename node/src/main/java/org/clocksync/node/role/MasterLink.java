@@ -4,7 +4,6 @@ import org.clocksync.node.config.HostPort;
 import org.clocksync.node.log.RateLimitedLog;
 import org.clocksync.node.net.ProtocolChannels;
 import org.clocksync.node.runtime.NodeContext;
-import org.clocksync.node.Node;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -30,7 +29,6 @@ public final class MasterLink {
     /** Attempts counted for the backoff; more would only overflow it. */
     private static final int MAX_COUNTED_FAILURES = 30;
 
-    private final Node node;
     private final NodeContext ctx;
     private final HostPort address;
     private final ReconnectBackoff backoff = ReconnectBackoff.defaults();
@@ -45,9 +43,9 @@ public final class MasterLink {
     private long connects;
     private ScheduledFuture<?> reconnect;
 
-    public MasterLink(Node node, HostPort address, Logger log) {
-        this.node = node;
-        this.ctx = node.context();
+    public MasterLink(RoleHost host, HostPort address, Logger log) {
+        this.ctx = host.context();
+        ProtocolChannels channels = host.channels();
         this.address = Objects.requireNonNull(address, "address");
         this.unreachableLog = new RateLimitedLog(log, 10_000_000_000L);
         this.bootstrap = new Bootstrap()
@@ -58,7 +56,7 @@ public final class MasterLink {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ProtocolChannels.configureMasterLink(ch, node, address, node.options().helloTimeoutNanos);
+                        channels.configureMasterLink(ch, address, ctx.options.helloTimeoutNanos);
                     }
                 });
     }
@@ -112,7 +110,7 @@ public final class MasterLink {
         }
         connects++;
         if (connects > 1) {
-            node.metrics().masterReconnects.increment();
+            ctx.metrics.masterReconnects.increment();
         }
         ChannelFuture f = bootstrap.connect(address.toSocketAddress());
         f.addListener(done -> {

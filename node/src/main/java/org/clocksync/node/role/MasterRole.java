@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.core.Action;
 import org.clocksync.core.AdjustClock;
-import org.clocksync.core.RoundCompleted;
+import org.clocksync.core.berkeley.RoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.core.berkeley.BerkeleyConfig;
 import org.clocksync.core.berkeley.BerkeleyCoordinator;
@@ -18,7 +18,6 @@ import org.clocksync.core.Durations;
 import org.clocksync.node.runtime.HostClock;
 import org.clocksync.node.role.MemberTable;
 import org.clocksync.node.log.LogText;
-import org.clocksync.node.Node;
 import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.node.net.ProtocolChannels;
 import org.clocksync.node.log.RateLimitedLog;
@@ -37,7 +36,6 @@ public final class MasterRole implements Role {
     static final long TICK_MILLIS = 2;
     static final int MAX_MEMBERS = 4096;
 
-    private final Node node;
     private final NodeContext ctx;
     private final BerkeleyCoordinator coordinator;
     private final MemberTable members;
@@ -49,10 +47,8 @@ public final class MasterRole implements Role {
     private long lastRoundHostNanos;
     private final long firstRoundDelayMillis;
 
-    /** A connected member: who it said it is, and where it is. */
-
-    public MasterRole(Node node) {
-        this(node, 0);
+    public MasterRole(RoleHost host) {
+        this(host, 0);
     }
 
     /**
@@ -60,21 +56,20 @@ public final class MasterRole implements Role {
      * connecting, and a first round with one of them would let that one outvote nobody and follow a master whose
      * clock nobody has checked yet.
      */
-    public MasterRole(Node node, long firstRoundDelayMillis) {
+    public MasterRole(RoleHost host, long firstRoundDelayMillis) {
         this.firstRoundDelayMillis = firstRoundDelayMillis;
-        this.node = node;
-        this.ctx = node.context();
-        var o = node.options();
+        this.ctx = host.context();
+        var o = ctx.options;
         this.coordinator = new BerkeleyCoordinator(o.id,
                 new BerkeleyConfig(o.intervalNanos, o.burst, o.roundTimeoutNanos, o.maxDeviationNanos,
                         o.probationRounds, o.upstream != null), ctx.clock);
-        this.members = new MemberTable("the master", node, MAX_MEMBERS, LOG, coordinator::addMember,
+        this.members = new MemberTable("the master", ctx, host.authenticated(), MAX_MEMBERS, LOG, coordinator::addMember,
                 coordinator::removeMember);
     }
 
     @Override
-    public String name() {
-        return "MASTER";
+    public RoleKind kind() {
+        return RoleKind.MASTER;
     }
 
     @Override
@@ -84,11 +79,11 @@ public final class MasterRole implements Role {
 
     @Override
     public void start() {
-        ctx.tracking.expectRoundsEvery(node.options().intervalNanos);
+        ctx.tracking.expectRoundsEvery(ctx.options.intervalNanos);
         ticker = ctx.loop.scheduleAtFixedRate(this::tick, firstRoundDelayMillis, TICK_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info("event=master_started id={} intervalMillis={} burst={} maxDeviation={}", ctx.selfId(),
-                node.options().intervalNanos / 1_000_000, node.options().burst,
-                Durations.signed(node.options().maxDeviationNanos));
+                ctx.options.intervalNanos / 1_000_000, ctx.options.burst,
+                Durations.signed(ctx.options.maxDeviationNanos));
     }
 
     @Override
@@ -161,8 +156,8 @@ public final class MasterRole implements Role {
             return;
         }
         ProtocolChannels.setReadTimeout(channel,
-                Math.max(node.options().readTimeoutNanos, 3 * node.options().intervalNanos));
-        long intervalMillis = node.options().intervalNanos / 1_000_000;
+                Math.max(ctx.options.readTimeoutNanos, 3 * ctx.options.intervalNanos));
+        long intervalMillis = ctx.options.intervalNanos / 1_000_000;
         ctx.send(channel, new Message.Welcome(hello.requestId(), ctx.selfId(), intervalMillis));
     }
 
@@ -176,17 +171,17 @@ public final class MasterRole implements Role {
         lastRoundHostNanos = hostNanos;
         ctx.tracking.onRound(hostNanos);
         memberReach.onRound(report);
-        node.metrics().lastRoundAverageNanos(report.averageNanos());
-        node.metrics().rounds.increment();
+        ctx.metrics.lastRoundAverageNanos(report.averageNanos());
+        ctx.metrics.rounds.increment();
         List<String> leftOut = new ArrayList<>();
         for (MemberResult r : report.members()) {
             switch (r.status()) {
-                case EXCLUDED -> node.metrics().membersExcluded.increment();
-                case NO_REPLY -> node.metrics().membersNoReply.increment();
-                case SLOW_REPLY -> node.metrics().membersSlowReply.increment();
+                case EXCLUDED -> ctx.metrics.membersExcluded.increment();
+                case NO_REPLY -> ctx.metrics.membersNoReply.increment();
+                case SLOW_REPLY -> ctx.metrics.membersSlowReply.increment();
                 default -> {
                     if (r.nodeId() != ctx.selfId()) { // the master's own reading has no round trip
-                        node.metrics().pollRtt.record(r.rttNanos(), TimeUnit.NANOSECONDS);
+                        ctx.metrics.pollRtt.record(r.rttNanos(), TimeUnit.NANOSECONDS);
                     }
                 }
             }
@@ -213,7 +208,7 @@ public final class MasterRole implements Role {
     @Override
     public void describe(Map<String, Object> status, long hostNanos) {
         status.put("members", members.describe(hostNanos));
-        status.put("intervalNanos", node.options().intervalNanos);
+        status.put("intervalNanos", ctx.options.intervalNanos);
         status.put("roundsCompleted", coordinator.roundsCompleted());
         status.put("staleReplies", coordinator.staleReplies());
         status.put("protocolViolations", members.protocolViolations());

@@ -4,7 +4,6 @@ import org.clocksync.node.log.LogText;
 import org.clocksync.node.log.RateLimitedLog;
 import org.clocksync.node.net.HelloGate;
 import org.clocksync.node.runtime.NodeContext;
-import org.clocksync.node.Node;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
@@ -42,13 +41,15 @@ public final class MemberTable {
 
     /**
      * @param self names the coordinator in messages, e.g. "the master"
+     * @param authenticated whether frames are signed with a cluster key (then a HELLO may displace a stale connection)
      * @param log the role's logger, so the lines keep naming the role
      * @param added told the id of each member that joins, {@code removed} of each that leaves or is replaced
      */
-    public MemberTable(String self, Node node, int maxMembers, Logger log, IntConsumer added, IntConsumer removed) {
+    public MemberTable(String self, NodeContext ctx, boolean authenticated, int maxMembers, Logger log,
+            IntConsumer added, IntConsumer removed) {
         this.memberKey = AttributeKey.valueOf("clocksync.member." + self.replace(' ', '_'));
-        this.ctx = node.context();
-        this.gate = new HelloGate(self, ctx.selfId(), maxMembers, node.security().authenticated());
+        this.ctx = ctx;
+        this.gate = new HelloGate(self, ctx.selfId(), maxMembers, authenticated);
         this.log = log;
         // Refusals: a misbehaving client may repeat them as fast as it likes.
         this.refusedLog = new RateLimitedLog(log, 5_000_000_000L);

@@ -6,8 +6,13 @@ import org.clocksync.protocol.Frame;
 
 /** A node's behaviour (master or slave); called only on the node's event loop. */
 public interface Role {
-    /** MASTER, SLAVE or CANDIDATE, as /status reports it. */
-    String name();
+    /** Whether this role leads or follows; behaviour branches on this, never on the name. */
+    RoleKind kind();
+
+    /** MASTER or SLAVE, as /status reports it. */
+    default String name() {
+        return kind().name();
+    }
 
     int coordinatorId();
 
@@ -26,6 +31,9 @@ public interface Role {
         return 0;
     }
 
-    /** Fields this role adds to /status. */
+    /**
+     * Fields this role adds to /status. Only reads: building the status must not advance a state machine or send,
+     * or reading /status would change what it reports.
+     */
     void describe(Map<String, Object> status, long hostNanos);
 }

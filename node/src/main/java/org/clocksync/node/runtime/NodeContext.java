@@ -193,7 +193,7 @@ public final class NodeContext {
         ClockAdjustment done;
         try {
             done = discipline.apply(adjust.correctionNanos(), hostNanos,
-                    adjust.learnDrift() && "on".equals(options.driftEstimation));
+                    adjust.learnDrift() && options.driftEstimation.on());
         } catch (IllegalArgumentException e) {
             LOG.warn("event=correction_refused correction={} cause=\"{}\" why=\"{}\"",
                     Durations.signed(adjust.correctionNanos()), adjust.cause(), e.getMessage());

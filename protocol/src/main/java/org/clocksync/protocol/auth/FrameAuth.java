@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.ShortBufferException;
-import org.clocksync.protocol.RejectReason;
 
 /**
  * Frame authentication for one node (PROTOCOL.md section 1.2): signs outbound frames with the newest key and a
@@ -91,17 +90,8 @@ public final class FrameAuth {
 
     /**
      * Checks the trailer of the signed frame at {@code [frameStart, frameStart + frameBytes)} (length prefix included,
-     * flag bit 0 set, at least a header and a trailer long): a tag bound to this node, or an unbound one, is right.
-     * Returns null when the tag is right, else why not.
-     */
-    public RejectReason verify(ByteBuf in, int frameStart, int frameBytes) {
-        int receiver = verifiedReceiver(in, frameStart, frameBytes);
-        return receiver == UNKNOWN_KEY_ID ? RejectReason.UNKNOWN_KEY : receiver == WRONG_TAG ? RejectReason.BAD_TAG : null;
-    }
-
-    /**
-     * Like {@link #verify}, but says what the tag is bound to: this node's id, {@link #UNBOUND}, or
-     * {@link #UNKNOWN_KEY_ID} / {@link #WRONG_TAG} when it fails.
+     * flag bit 0 set, at least a header and a trailer long) and says what the tag is bound to: this node's id,
+     * {@link #UNBOUND}, or {@link #UNKNOWN_KEY_ID} / {@link #WRONG_TAG} when it fails.
      */
     public int verifiedReceiver(ByteBuf in, int frameStart, int frameBytes) {
         int trailerAt = frameStart + frameBytes - TRAILER_BYTES;

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import org.clocksync.core.logical.LogicalConfig;
 import org.clocksync.core.logical.LogicalCounter;
 import org.clocksync.core.logical.LogicalRound;
 
@@ -13,16 +14,26 @@ final class LogicalJson {
     private LogicalJson() {
     }
 
-    /** The counter fields both kinds of object report. */
-    static void counter(Map<String, Object> m, LogicalCounter c, long observedViolations) {
-        m.put("counter", c.timestamp());
-        m.put("value", c.value());
-        m.put("hold", c.hold());
+    /**
+     * The counter fields both kinds of object report. {@code dueSteps} are the steps whose time has come but whose
+     * timer has not run yet (a stalled loop can run /status first): the counter, value and hold are read as those
+     * steps will leave them, since each step adds one to the value, held or not; nothing is stepped here.
+     */
+    static void counter(Map<String, Object> m, LogicalCounter c, long observedViolations, long dueSteps) {
+        long due = Math.max(0, dueSteps);
+        m.put("counter", Math.min(LogicalConfig.MAX_COUNTER, c.timestamp() + Math.max(0, due - c.hold())));
+        m.put("value", Math.min(LogicalConfig.MAX_COUNTER, c.value() + due));
+        m.put("hold", Math.max(0, c.hold() - due));
         m.put("events", c.events());
         m.put("monotonicViolations", observedViolations + c.violations());
         m.put("holds", c.holds());
         m.put("heldSteps", c.heldSteps());
         m.put("forgone", c.forgone());
+    }
+
+    /** Steps of {@code periodNanos} due by {@code nowNanos} since {@code startNanos} beyond the {@code done} ones. */
+    static long dueSteps(long startNanos, long nowNanos, long periodNanos, long done) {
+        return Math.max(0, Math.floorDiv(nowNanos - startNanos, periodNanos) - done);
     }
 
     static Map<String, Object> round(LogicalRound r, long hostNanos, IntFunction<String> names) {

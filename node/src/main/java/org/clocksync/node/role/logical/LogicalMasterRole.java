@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.core.Action;
-import org.clocksync.core.LogicalRoundCompleted;
+import org.clocksync.core.logical.LogicalRoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.core.logical.LogicalConfig;
 import org.clocksync.core.logical.LogicalRound;
@@ -20,10 +20,11 @@ import org.clocksync.core.Durations;
 import org.clocksync.node.runtime.HostClock;
 import org.clocksync.node.role.MemberTable;
 import org.clocksync.node.log.LogText;
-import org.clocksync.node.Node;
 import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.node.net.ProtocolChannels;
 import org.clocksync.node.role.Role;
+import org.clocksync.node.role.RoleHost;
+import org.clocksync.node.role.RoleKind;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.Message;
 import org.slf4j.Logger;
@@ -41,7 +42,6 @@ public final class LogicalMasterRole implements Role {
     /** A round is logged at INFO at most this often (there are dozens a second); every one at DEBUG. */
     private static final long ROUND_LOG_PERIOD_NANOS = 5_000_000_000L;
 
-    private final Node node;
     private final NodeContext ctx;
     private final LogicalConfig config;
     private final MasterObject mo;
@@ -51,6 +51,8 @@ public final class LogicalMasterRole implements Role {
     private final Counter leftOutExcluded;
     private final Counter leftOutSuspect;
     private ScheduledFuture<?> ticker;
+    /** When the MO's tick schedule started (host time), so /status can tell the ticks due without running them. */
+    private long startedHostNanos;
     private long observedViolations;
     private long lastTimestamp;
     private long lastRoundLogNanos;
@@ -60,12 +62,11 @@ public final class LogicalMasterRole implements Role {
     private volatile long violationsNow;
 
 
-    public LogicalMasterRole(Node node) {
-        this.node = node;
-        this.ctx = node.context();
-        this.config = node.options().logicalConfig();
+    public LogicalMasterRole(RoleHost host) {
+        this.ctx = host.context();
+        this.config = ctx.options.logicalConfig();
         this.mo = new MasterObject(ctx.selfId(), config);
-        this.members = new MemberTable("the master object", node, MasterObject.MAX_MEMBERS, LOG, mo::addMember,
+        this.members = new MemberTable("the master object", ctx, host.authenticated(), MasterObject.MAX_MEMBERS, LOG, mo::addMember,
                 mo::removeMember);
         // An independent check of the MO's own timestamps, on top of the counter's self-check.
         mo.clock().setObserver(ts -> {
@@ -74,7 +75,7 @@ public final class LogicalMasterRole implements Role {
             }
             lastTimestamp = ts;
         });
-        var metrics = node.metrics();
+        var metrics = ctx.metrics;
         rounds = metrics.counter("clocksync.logical.rounds", "Averaging rounds of the logical master object");
         leftOutExcluded = metrics.counter("clocksync.logical.left.out", "Readings left out of a logical round",
                 "why", "excluded");
@@ -86,8 +87,8 @@ public final class LogicalMasterRole implements Role {
     }
 
     @Override
-    public String name() {
-        return "MASTER";
+    public RoleKind kind() {
+        return RoleKind.MASTER;
     }
 
     @Override
@@ -99,6 +100,7 @@ public final class LogicalMasterRole implements Role {
     public void start() {
         long now = HostClock.nowNanos();
         mo.start(now);
+        startedHostNanos = now;
         ticker = ctx.loop.scheduleAtFixedRate(this::tick, config.tickNanos(), config.tickNanos(),
                 TimeUnit.NANOSECONDS);
         LOG.info("event=logical_master_started id={} tick={} step={} maxDeviation={} maxHoldSteps={}"
@@ -174,7 +176,7 @@ public final class LogicalMasterRole implements Role {
         if (members.onHello(channel, frame, hello, ticker != null, hostNanos) == null) {
             return;
         }
-        ProtocolChannels.setReadTimeout(channel, node.options().readTimeoutNanos);
+        ProtocolChannels.setReadTimeout(channel, ctx.options.readTimeoutNanos);
         // WELCOME's interval field carries the step period, so a PO can tell when its --logical-step differs.
         ctx.send(channel, new Message.Welcome(hello.requestId(), ctx.selfId(), config.stepNanos() / 1_000_000L));
     }
@@ -216,12 +218,13 @@ public final class LogicalMasterRole implements Role {
 
     @Override
     public void describe(Map<String, Object> status, long hostNanos) {
-        execute(mo.onTick(hostNanos), hostNanos); // the ticks due by now, as the timer would a moment later
         status.put("members", members.describe(hostNanos));
         status.put("protocolViolations", members.protocolViolations());
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("object", "MO");
-        LogicalJson.counter(l, mo.clock(), observedViolations);
+        long dueTicks = ticker == null ? 0
+                : LogicalJson.dueSteps(startedHostNanos, hostNanos, config.tickNanos(), mo.ticks());
+        LogicalJson.counter(l, mo.clock(), observedViolations, dueTicks);
         l.put("ticks", mo.ticks());
         l.put("lastOffset", lastOwnOffset());
         l.put("rounds", mo.roundsCompleted());

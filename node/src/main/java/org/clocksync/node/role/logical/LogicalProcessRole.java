@@ -16,13 +16,12 @@ import org.clocksync.core.logical.ProcessObject;
 import org.clocksync.core.Durations;
 import org.clocksync.node.runtime.HostClock;
 import org.clocksync.node.config.HostPort;
-import org.clocksync.node.role.MasterLink;
-import org.clocksync.node.log.LogText;
-import org.clocksync.node.Node;
+import org.clocksync.node.role.FollowerSide;
 import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.node.net.ProtocolChannels;
 import org.clocksync.node.role.Role;
-import org.clocksync.protocol.ErrorCode;
+import org.clocksync.node.role.RoleHost;
+import org.clocksync.node.role.RoleKind;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.Message;
 import org.slf4j.Logger;
@@ -34,39 +33,35 @@ import org.slf4j.LoggerFactory;
  * {@link ProcessObject} on a timer, sends the reports and requests it decides and applies the offsets it gets.
  * Its counter runs whether or not the master object is reachable.
  */
-public final class LogicalProcessRole implements Role {
+public final class LogicalProcessRole implements Role, FollowerSide.Follower {
     private static final Logger LOG = LoggerFactory.getLogger(LogicalProcessRole.class);
     /** Silence after which a joined PO sends a keepalive (well inside every read timeout). */
     private static final long KEEPALIVE_NANOS = 1_000_000_000L;
 
-    private final Node node;
     private final NodeContext ctx;
-    private final HostPort masterAddress;
     private final LogicalConfig config;
     private final ProcessObject po;
     private final long seed;
     private final Counter offsetsApplied;
-    private final MasterLink link;
-    private boolean joined;
-    private int coordinatorId;
-    private long joinedHostNanos;
+    private final FollowerSide side;
     private long observedViolations;
     private long lastTimestamp;
     private long lastSentNanos;
     private long keepalives;
+    /** When the PO's step schedule started (host time), so /status can tell the steps due without taking them. */
+    private long startedHostNanos;
     private ScheduledFuture<?> ticker;
     /** Read by the metrics gauges on the scrape thread. */
     private volatile long counterNow;
     private volatile long violationsNow;
     private volatile long holdNow;
 
-    public LogicalProcessRole(Node node) {
-        this.node = node;
-        this.ctx = node.context();
-        this.masterAddress = Objects.requireNonNull(node.options().master, "--master");
-        this.config = node.options().logicalConfig();
+    public LogicalProcessRole(RoleHost host) {
+        this.ctx = host.context();
+        HostPort masterAddress = Objects.requireNonNull(ctx.options.master, "--master");
+        this.config = ctx.options.logicalConfig();
         this.seed = new SplittableRandom().nextLong();
-        this.po = new ProcessObject(ctx.selfId(), config, node.options().byzantineBehaviour(),
+        this.po = new ProcessObject(ctx.selfId(), config, ctx.options.byzantineBehaviour(),
                 new SplittableRandom(seed));
         // An independent check of every event's timestamp, on top of the counter's self-check.
         po.clock().setObserver(ts -> {
@@ -75,7 +70,7 @@ public final class LogicalProcessRole implements Role {
             }
             lastTimestamp = ts;
         });
-        var metrics = node.metrics();
+        var metrics = ctx.metrics;
         offsetsApplied = metrics.counter("clocksync.logical.offsets.applied",
                 "Offsets from the master object applied to the logical counter");
         metrics.gauge("clocksync.logical.counter", "This node's logical (Lamport) counter", () -> counterNow);
@@ -83,29 +78,33 @@ public final class LogicalProcessRole implements Role {
                 "Logical timestamps not above the previous one (must stay 0)", () -> violationsNow);
         metrics.gauge("clocksync.logical.hold.steps", "Steps this process object still holds its counter for",
                 () -> holdNow);
-        this.link = new MasterLink(node, masterAddress, LOG);
+        this.side = new FollowerSide(host, masterAddress, LOG,
+                "this node is a logical process object; its master object is " + masterAddress,
+                "the counter runs on; reconnecting with backoff");
+        side.follow(this);
     }
 
     @Override
-    public String name() {
-        return "SLAVE";
+    public RoleKind kind() {
+        return RoleKind.SLAVE;
     }
 
     @Override
     public int coordinatorId() {
-        return coordinatorId;
+        return side.coordinatorId();
     }
 
     @Override
     public void start() {
-        po.start(HostClock.nowNanos());
+        startedHostNanos = HostClock.nowNanos();
+        po.start(startedHostNanos);
         ticker = ctx.loop.scheduleAtFixedRate(this::tick, config.stepNanos(), config.stepNanos(),
                 TimeUnit.NANOSECONDS);
         LOG.info("event=logical_process_started id={} step={} pInternal={} pReport={} pRequest={} byzantine={}"
                         + " seed={} master={}", ctx.selfId(), Durations.signed(config.stepNanos()),
                 config.pInternal(), config.pReport(), config.pRequest(), po.behaviour().optionName(), seed,
-                masterAddress);
-        link.start();
+                side.masterAddress());
+        side.start();
     }
 
     @Override
@@ -113,51 +112,43 @@ public final class LogicalProcessRole implements Role {
         if (ticker != null) {
             ticker.cancel(false);
         }
-        link.stop();
+        side.stop();
     }
 
     private void tick() {
         long now = HostClock.nowNanos();
         execute(po.onTick(now));
-        Channel master = link.channel();
-        if (joined && master != null && now - lastSentNanos > KEEPALIVE_NANOS) {
+        Channel master = side.masterChannel();
+        if (side.joined() && master != null && now - lastSentNanos > KEEPALIVE_NANOS) {
             // A held counter takes no steps, so sends nothing; a transport keepalive (no event of the logical
             // process) keeps the master object's read timeout from closing the connection meanwhile.
-            ctx.send(master, new Message.Heartbeat(++keepalives, coordinatorId));
+            ctx.send(master, new Message.Heartbeat(++keepalives, side.coordinatorId()));
             lastSentNanos = now;
         }
     }
 
     @Override
     public void onFrame(Channel channel, Frame frame, long hostNanos) {
-        if (channel != link.channel()) {
-            onPeerFrame(channel, frame, hostNanos);
-            return;
+        side.onFrame(channel, frame, hostNanos);
+    }
+
+    @Override
+    public void onJoined(Channel master, Message.Welcome welcome, long hostNanos) {
+        lastSentNanos = hostNanos;
+        po.masterJoined(welcome.coordinatorId());
+        ProtocolChannels.setReadTimeout(master, ctx.options.readTimeoutNanos);
+        LOG.info("event=joined master={} coordinatorId={} counter={}", side.masterAddress(), welcome.coordinatorId(),
+                po.counter());
+        if (welcome.roundIntervalMillis() != config.stepNanos() / 1_000_000L) {
+            LOG.warn("event=logical_step_mismatch masterStepMillis={} ownStepMillis={} note=\"give every daemon"
+                            + " the same --logical-step: the master object estimates counters from it\"",
+                    welcome.roundIntervalMillis(), config.stepNanos() / 1_000_000L);
         }
-        Message message = frame.message();
-        if (message instanceof Message.Welcome welcome && link.answersHello(welcome) && !joined) {
-            joined = true;
-            link.joined();
-            coordinatorId = welcome.coordinatorId();
-            joinedHostNanos = hostNanos;
-            lastSentNanos = hostNanos;
-            po.masterJoined(coordinatorId);
-            ProtocolChannels.setReadTimeout(channel, node.options().readTimeoutNanos);
-            LOG.info("event=joined master={} coordinatorId={} counter={}", masterAddress, coordinatorId,
-                    po.counter());
-            if (welcome.roundIntervalMillis() != config.stepNanos() / 1_000_000L) {
-                LOG.warn("event=logical_step_mismatch masterStepMillis={} ownStepMillis={} note=\"give every daemon"
-                                + " the same --logical-step: the master object estimates counters from it\"",
-                        welcome.roundIntervalMillis(), config.stepNanos() / 1_000_000L);
-            }
-            node.coordinatorKnown(coordinatorId);
-        } else if (message instanceof Message.ErrorMessage error) {
-            LOG.warn("event=master_refused master={} code={} text=\"{}\"", masterAddress, error.code(),
-                    LogText.of(error.text()));
-            channel.close();
-        } else if (!joined) {
-            LOG.debug("event=ignored type={} note=\"not joined yet\"", frame.type());
-        } else if (message instanceof Message.LogicalOffset offset) {
+    }
+
+    @Override
+    public void onMasterFrame(Channel master, Frame frame, long hostNanos) {
+        if (frame.message() instanceof Message.LogicalOffset offset) {
             long applied = po.offsetsApplied();
             execute(po.onOffset(frame.senderId(), offset, hostNanos));
             if (po.offsetsApplied() > applied) {
@@ -168,25 +159,11 @@ public final class LogicalProcessRole implements Role {
         }
     }
 
-    /** Inbound connections: introductions and time requests (the start-up warm-up uses them); nothing else. */
-    private void onPeerFrame(Channel channel, Frame frame, long hostNanos) {
-        Message message = frame.message();
-        if (message instanceof Message.Hello hello) {
-            ProtocolChannels.setReadTimeout(channel, node.options().readTimeoutNanos);
-            ctx.send(channel, new Message.Welcome(hello.requestId(), coordinatorId, 0));
-        } else if (message instanceof Message.CristianRequest request) {
-            ctx.send(channel, new Message.CristianResponse(request.requestId(), ctx.clock.readNanos(hostNanos)));
-        } else {
-            ctx.send(channel, new Message.ErrorMessage(0, ErrorCode.NOT_COORDINATOR,
-                    "this node is a logical process object; its master object is " + masterAddress));
-        }
-    }
-
     private void execute(List<Action> actions) {
         boolean wrote = false;
-        Channel master = link.channel();
+        Channel master = side.masterChannel();
         for (Action action : actions) {
-            if (action instanceof Send send && master != null && joined) {
+            if (action instanceof Send send && master != null && side.joined()) {
                 ctx.write(master, send.message());
                 wrote = true;
             }
@@ -202,35 +179,23 @@ public final class LogicalProcessRole implements Role {
 
     @Override
     public void onChannelClosed(Channel channel) {
-        if (channel != link.channel()) {
-            return;
-        }
-        boolean wasJoined = joined;
-        joined = false;
+        side.onChannelClosed(channel);
+    }
+
+    @Override
+    public void onMasterLost() {
         po.masterLost();
-        if (wasJoined) {
-            LOG.warn("event=master_lost master={} note=\"the counter runs on; reconnecting with backoff\"",
-                    masterAddress);
-        }
-        link.lost(wasJoined ? "connection closed" : "closed before joining");
     }
 
     @Override
     public void describe(Map<String, Object> status, long hostNanos) {
-        // The steps due by now are taken first, as the timer would a moment later: after a stall of this loop the
-        // /status task can run before the overdue timer, and the counter read must be the clock's reading now.
-        execute(po.onTick(hostNanos));
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("address", masterAddress.toString());
-        m.put("connected", link.channel() != null && link.channel().isActive());
-        m.put("joined", joined);
-        m.put("joinedSeconds", joined ? (hostNanos - joinedHostNanos) / 1_000_000_000L : null);
-        m.put("connectAttempts", link.connectAttempts());
-        status.put("master", m);
+        status.put("master", side.describe(hostNanos));
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("object", "PO");
         l.put("byzantine", po.behaviour().isByzantine() ? po.behaviour().optionName() : null);
-        LogicalJson.counter(l, po.clock(), observedViolations);
+        long dueSteps = ticker == null ? 0
+                : LogicalJson.dueSteps(startedHostNanos, hostNanos, config.stepNanos(), po.steps());
+        LogicalJson.counter(l, po.clock(), observedViolations, dueSteps);
         l.put("steps", po.steps());
         l.put("stepsSkipped", po.stepsSkipped());
         l.put("internalEvents", po.internalEvents());

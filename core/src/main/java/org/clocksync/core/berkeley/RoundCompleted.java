@@ -1,7 +1,7 @@
-package org.clocksync.core;
+package org.clocksync.core.berkeley;
 
 import java.util.Objects;
-import org.clocksync.core.berkeley.RoundReport;
+import org.clocksync.core.Action;
 
 /** A Berkeley round finished; the caller publishes the report (status, metrics, logs). */
 public record RoundCompleted(RoundReport report) implements Action {

@@ -1,7 +1,8 @@
-package org.clocksync.core;
+package org.clocksync.core.cluster;
 
 import java.util.Objects;
-import org.clocksync.core.cluster.ClusterRole;
+import org.clocksync.core.Action;
+import org.clocksync.core.Send;
 
 /**
  * The node's cluster role changed: become coordinator (start the master role), follow {@code coordinatorId} (connect
