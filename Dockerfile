@@ -1,5 +1,4 @@
-# One image for both daemons and clockctl, each with its own jar (jars/master-daemon.jar, jars/slave-daemon.jar,
-# jars/clockctl.jar) beside one lib/ of the libraries they share. Build the jars first (./mvnw -DskipTests package), then:
+# One image for both daemons and clockctl, each with its own jar. Build the jars first (./mvnw -DskipTests package), then:
 #   docker build -t clocksync:dev .
 # Where no registry is reachable, build a base image offline and pass it:
 #   docker build -t clocksync:dev --build-arg BASE_IMAGE="$(scripts/base-image)" .
@@ -13,9 +12,14 @@ RUN groupadd --system --gid ${CLOCKSYNC_UID} clocksync \
 WORKDIR /opt/clocksync
 COPY bin/ bin/
 COPY docker/run docker/healthcheck docker/
-# clockctl's lib/ holds every library the two daemons use too (and the simulator); one copy serves all three jars.
-COPY clockctl/target/lib/ lib/
-COPY master-daemon/target/master-daemon.jar slave-daemon/target/slave-daemon.jar clockctl/target/clockctl.jar jars/
+# The same layout as a built checkout (bin/lib.sh runs MODULE/target/MODULE.jar with MODULE/target/lib); the two
+# daemons have the same libraries, so the slave's lib/ is the master's. clockctl has its own (no daemon runtime).
+COPY master-daemon/target/lib/ master-daemon/target/lib/
+COPY master-daemon/target/master-daemon.jar master-daemon/target/
+COPY slave-daemon/target/slave-daemon.jar slave-daemon/target/
+COPY clockctl/target/lib/ clockctl/target/lib/
+COPY clockctl/target/clockctl.jar clockctl/target/
+RUN ln -s ../../master-daemon/target/lib slave-daemon/target/lib
 
 USER clocksync
 ENV CLOCKSYNC_ADMIN_PORT=8700 \

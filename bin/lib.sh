@@ -1,19 +1,13 @@
 # Shared by the launchers: finds the project, builds the jars once if they are missing, runs a module's main class.
 # Each program has its own jar: master-daemon/target/master-daemon.jar, slave-daemon/target/slave-daemon.jar,
-# clockctl/target/clockctl.jar, each with its libraries in target/lib. The container image lays them out flat:
-# jars/*.jar beside one lib/ (CLOCKSYNC_ROOT/jars exists there).
+# clockctl/target/clockctl.jar, each with its libraries in target/lib; the container image has the same layout.
 CLOCKSYNC_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 # clocksync_paths MODULE: sets CLOCKSYNC_JAR and CLOCKSYNC_LIB for that module's jar.
 clocksync_paths() {
   local module="$1"
-  if [ -d "$CLOCKSYNC_ROOT/jars" ]; then
-    CLOCKSYNC_JAR="$CLOCKSYNC_ROOT/jars/$module.jar"
-    CLOCKSYNC_LIB="$CLOCKSYNC_ROOT/lib"
-  else
-    CLOCKSYNC_JAR="$CLOCKSYNC_ROOT/$module/target/$module.jar"
-    CLOCKSYNC_LIB="$CLOCKSYNC_ROOT/$module/target/lib"
-  fi
+  CLOCKSYNC_JAR="$CLOCKSYNC_ROOT/$module/target/$module.jar"
+  CLOCKSYNC_LIB="$CLOCKSYNC_ROOT/$module/target/lib"
 }
 
 # clocksync_ensure_built [MODULE]: builds once when that module's jar (without MODULE: any of the three) is missing.

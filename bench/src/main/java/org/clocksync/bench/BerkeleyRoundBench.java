@@ -22,7 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.Node;
 import org.clocksync.node.role.MasterRole;
 import org.clocksync.protocol.FrameDecoder;

@@ -1,9 +1,10 @@
 package org.clocksync.clockctl;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.clocksync.node.DaemonLauncher;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -77,7 +78,24 @@ public final class ClockCtl implements Callable<Integer> {
         }
     }
 
+    /**
+     * Runs one command line and returns the exit code: 0 done, 1 the command failed, 2 the command line is wrong (one
+     * line naming the command and the problem, e.g. "clockctl query: Missing required parameter", and where to look).
+     */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new ClockCtl());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            String command = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println(command + ": " + ex.getMessage());
+            err.println("Try '" + command + " --help' for the options.");
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
     public static void main(String[] args) {
-        System.exit(DaemonLauncher.execute(new ClockCtl(), args));
+        System.exit(run(args));
     }
 }

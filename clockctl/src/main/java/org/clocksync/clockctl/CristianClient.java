@@ -12,9 +12,9 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.clocksync.core.cristian.CristianReading;
-import org.clocksync.node.runtime.HostClock;
-import org.clocksync.node.config.HostPort;
-import org.clocksync.node.net.ProtocolSecurity;
+
+import org.clocksync.protocol.HostPort;
+import org.clocksync.protocol.tls.TlsContexts;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.FrameCodec;
 import org.clocksync.protocol.FrameRejectedException;
@@ -55,7 +55,7 @@ final class CristianClient implements AutoCloseable {
             SSLParameters p = ssl.getSSLParameters();
             // As between the daemons: the cluster's CA makes a server genuine, not its host name.
             p.setEndpointIdentificationAlgorithm(null);
-            p.setProtocols(ProtocolSecurity.TLS_PROTOCOLS);
+            p.setProtocols(TlsContexts.PROTOCOLS);
             ssl.setSSLParameters(p);
             socket = ssl;
             ssl.startHandshake();
@@ -69,12 +69,12 @@ final class CristianClient implements AutoCloseable {
     CristianReading read(long minDelayNanos) throws IOException {
         long requestId = nextRequestId++;
         byte[] request = encode(new Frame(CLIENT_ID, 0, requestId, new Message.CristianRequest(requestId)));
-        long sentNanos = HostClock.nowNanos();
+        long sentNanos = ClientClock.nowNanos();
         out.write(request);
         out.flush();
         for (int skipped = 0; skipped < 16; skipped++) {
             Frame frame = readFrame();
-            long receivedNanos = HostClock.nowNanos();
+            long receivedNanos = ClientClock.nowNanos();
             if (frame.message() instanceof Message.CristianResponse response && response.requestId() == requestId) {
                 return new CristianReading(server.toString(), sentNanos, receivedNanos, response.clockNanos(),
                         Math.min(minDelayNanos, (receivedNanos - sentNanos) / 2));

@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.clocksync.core.cristian.CristianReading;
 import org.clocksync.core.Durations;
-import org.clocksync.node.runtime.HostClock;
-import org.clocksync.node.config.HostPort;
-import org.clocksync.node.config.OptionConverters.DurationNanosConverter;
+
+import org.clocksync.protocol.HostPort;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,11 +32,11 @@ final class Query implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     int samples = 4;
 
-    @Option(names = "--min-delay", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+    @Option(names = "--min-delay", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Known minimum one-way delay; it tightens the bound. Default: 0.")
     long minDelayNanos;
 
-    @Option(names = "--accuracy", paramLabel = "DURATION", converter = DurationNanosConverter.class,
+    @Option(names = "--accuracy", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Target accuracy; with --max-drift-ppm, prints the longest resync interval that keeps it"
                     + " (docs/probabilistic-reading.md gives the formula).")
     Long accuracyNanos;
@@ -80,7 +80,7 @@ final class Query implements Callable<Integer> {
         if (keyFile != null) {
             try {
                 auth = new org.clocksync.protocol.auth.FrameAuth(org.clocksync.protocol.auth.KeyFile.load(keyFile),
-                        HostClock.nowNanos(), CristianClient.CLIENT_ID);
+                        ClientClock.nowNanos(), CristianClient.CLIENT_ID);
             } catch (org.clocksync.protocol.auth.KeyFileException e) {
                 System.err.println("clockctl query: " + e.getMessage());
                 return 2;
@@ -94,7 +94,7 @@ final class Query implements Callable<Integer> {
                 return 2;
             }
             try {
-                tls = ((io.netty.handler.ssl.JdkSslContext) org.clocksync.node.net.ProtocolSecurity.tlsClient(tlsCert,
+                tls = ((io.netty.handler.ssl.JdkSslContext) org.clocksync.protocol.tls.TlsContexts.client(tlsCert,
                         tlsKey, tlsCa)).context().getSocketFactory();
             } catch (IllegalArgumentException e) {
                 System.err.println("clockctl query: " + e.getMessage());

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.clocksync.core.cristian.ProbabilisticReader;
 import org.clocksync.simulator.PaperExperiment;
-import org.clocksync.node.config.OptionConverters;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,11 +32,11 @@ public final class Simulate implements Callable<Integer> {
     @Option(names = "--json", description = "Print the parameters and figures as JSON, units in the field names.")
     boolean json;
 
-    @Option(names = "--epsilon", paramLabel = "DURATION", converter = OptionConverters.DurationNanosConverter.class,
+    @Option(names = "--epsilon", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "A reading counts if the server's time is known within this (default: 500us).")
     Long epsilonNanos;
 
-    @Option(names = "--accuracy", paramLabel = "DURATION", converter = OptionConverters.DurationNanosConverter.class,
+    @Option(names = "--accuracy", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Target accuracy the resynchronization plan keeps (default: 2.1ms).")
     Long accuracyNanos;
 

@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.clocksync.node.DaemonLauncher;
 import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.Node;
 import org.clocksync.node.role.MasterRole;
 import org.junit.jupiter.api.AfterEach;
@@ -89,7 +89,7 @@ class QueryTlsTest {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            return DaemonLauncher.execute(new ClockCtl(), all.toArray(String[]::new));
+            return ClockCtl.run(all.toArray(String[]::new));
         } finally {
             System.setOut(stdout);
             System.setErr(stderr);

@@ -15,7 +15,6 @@ import org.clocksync.core.logical.LamportClock;
 import org.clocksync.core.logical.TraceEvent;
 import org.clocksync.core.logical.TraceFormat;
 import org.clocksync.core.logical.TraceRecorder;
-import org.clocksync.node.DaemonLauncher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -212,7 +211,7 @@ class TraceMergeTest {
 
     @Test
     void badOptionsAreExitCode2() {
-        assertThat(DaemonLauncher.execute(new ClockCtl(), new String[] {"trace", "merge"})).isEqualTo(2);
+        assertThat(ClockCtl.run("trace", "merge")).isEqualTo(2);
         assertThat(run("trace")).isEqualTo(2);
         assertThat(err.toString()).contains("clockctl trace: name a command: merge");
     }

@@ -59,6 +59,30 @@ class ArchitectureTest {
                 .check(mainClasses);
     }
 
+    /**
+     * The modules' dependencies point one way: protocol, core, simulator; node; the two daemons. clockctl is a client
+     * of the daemons over the wire, so it uses protocol, core and the simulator, never the daemon runtime.
+     */
+    @Test
+    void modulesDependOneWay() {
+        noClasses().that().resideInAPackage("org.clocksync.simulator..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.clocksync.node..", "org.clocksync.master..",
+                        "org.clocksync.slave..", "org.clocksync.clockctl..")
+                .check(mainClasses);
+        noClasses().that().resideInAPackage("org.clocksync.node..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.clocksync.master..", "org.clocksync.slave..",
+                        "org.clocksync.clockctl..", "org.clocksync.simulator..")
+                .check(mainClasses);
+        noClasses().that().resideInAPackage("org.clocksync.clockctl..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.clocksync.node..", "org.clocksync.master..",
+                        "org.clocksync.slave..")
+                .check(mainClasses);
+        noClasses().that().resideInAnyPackage("org.clocksync.master..", "org.clocksync.slave..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.clocksync.clockctl..",
+                        "org.clocksync.simulator..")
+                .check(mainClasses);
+    }
+
     @Test
     void coreUsesNoNetty() {
         noClasses().that().resideInAPackage("org.clocksync.core..")
@@ -70,13 +94,14 @@ class ArchitectureTest {
     /**
      * The protocol module is the wire format: its FrameEncoder and FrameDecoder are Netty codec handlers, so they need
      * buffers, the codec base classes, attribute keys and reference counting, and the handler context they are called
-     * with (through which they read the connection's attributes and address for their logs). Anything that opens,
+     * with (through which they read the connection's attributes and address for their logs); TlsContexts builds the
+     * cluster's TLS contexts (io.netty.handler.ssl), which the daemons and clockctl share. Anything that opens,
      * owns or schedules connections (channels, event loops, bootstraps, sockets) belongs to the node module.
      */
     @Test
     void protocolUsesNettyOnlyAsACodec() {
         DescribedPredicate<JavaClass> codecApi = resideInAnyPackage("io.netty.buffer..", "io.netty.handler.codec..",
-                "io.netty.util..")
+                "io.netty.handler.ssl..", "io.netty.util..")
                 .or(describe("io.netty.channel.ChannelHandlerContext or ChannelHandler* (@Sharable too)",
                         c -> c.getName().startsWith("io.netty.channel.ChannelHandler")));
         classes().that().resideInAPackage("org.clocksync.protocol..")

@@ -23,10 +23,10 @@ public final class MasterDaemon implements Callable<Integer> {
     @Override
     public Integer call() {
         if (options.listen == null) {
-            options.listen = new org.clocksync.node.config.HostPort("127.0.0.1", 7700);
+            options.listen = new org.clocksync.protocol.HostPort("127.0.0.1", 7700);
         }
         if (options.admin == null) {
-            options.admin = new org.clocksync.node.config.HostPort("127.0.0.1", 8700);
+            options.admin = new org.clocksync.protocol.HostPort("127.0.0.1", 8700);
         }
         String problem = options.byzantine != null ? "--byzantine is for process objects (slave-daemon --clock"
                 + " logical); the master object is trusted, drop --byzantine here" : null;

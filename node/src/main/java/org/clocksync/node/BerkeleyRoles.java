@@ -1,7 +1,7 @@
 package org.clocksync.node;
 
 import org.clocksync.node.cluster.ElectedRoles;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.role.MasterRole;
 import org.clocksync.node.role.Role;
 import org.clocksync.node.role.RoleHost;

@@ -1,7 +1,7 @@
 package org.clocksync.node;
 
 import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.core.Durations;
 import org.clocksync.node.metrics.DaemonMetrics;
 import org.clocksync.node.net.ProtocolChannels;

@@ -1,6 +1,6 @@
 package org.clocksync.node;
 
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.net.ProtocolSecurity;
 
 import io.netty.bootstrap.Bootstrap;

@@ -2,7 +2,7 @@ package org.clocksync.node;
 
 import org.clocksync.node.config.DaemonOptions;
 import org.clocksync.node.config.PeerSpec;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.net.ProtocolChannels;
 import org.clocksync.node.net.FrameHandler;
 import org.clocksync.node.runtime.NodeContext;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.role.logical.LogicalMasterRole;
 import org.clocksync.node.role.logical.LogicalProcessRole;
 import org.clocksync.node.runtime.HostClock;

@@ -1,7 +1,7 @@
 package org.clocksync.node;
 
 import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,6 +1,6 @@
 package org.clocksync.node.admin;
 
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.net.ConnectionLimiter;
 import org.clocksync.node.metrics.DaemonMetrics;
 

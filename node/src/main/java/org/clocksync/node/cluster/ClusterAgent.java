@@ -30,7 +30,7 @@ import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
 import org.clocksync.core.Durations;
 import org.clocksync.node.runtime.HostClock;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.node.config.PeerSpec;
 import org.clocksync.node.net.ProtocolChannels;

@@ -1,6 +1,6 @@
 package org.clocksync.node.cluster;
 
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.role.Role;
 
 /** Makes the roles an election hands this node, so the cluster agent need not know how roles are built. */

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.clocksync.node.runtime.HostClock;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.node.net.ProtocolChannels;
 import org.clocksync.node.log.RateLimitedLog;

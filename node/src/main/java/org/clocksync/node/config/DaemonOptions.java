@@ -1,5 +1,7 @@
 package org.clocksync.node.config;
 
+import org.clocksync.protocol.HostPort;
+
 import org.clocksync.core.Durations;
 
 import java.nio.file.Path;

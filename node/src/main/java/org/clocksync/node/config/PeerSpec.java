@@ -1,5 +1,7 @@
 package org.clocksync.node.config;
 
+import org.clocksync.protocol.HostPort;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

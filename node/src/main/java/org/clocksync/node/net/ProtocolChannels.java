@@ -1,6 +1,6 @@
 package org.clocksync.node.net;
 
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.runtime.NodeContext;
 
 import io.netty.channel.Channel;

@@ -1,13 +1,10 @@
 package org.clocksync.node.net;
 
 import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +17,7 @@ import org.clocksync.protocol.auth.FrameAuth;
 import org.clocksync.protocol.auth.KeyFile;
 import org.clocksync.protocol.auth.KeyFileException;
 import org.clocksync.protocol.auth.KeyRing;
+import org.clocksync.protocol.tls.TlsContexts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class ProtocolSecurity {
     private static final Logger LOG = LoggerFactory.getLogger(ProtocolSecurity.class);
     public static final String TLS_HANDLER = "tls";
-    /** The TLS versions every protocol connection may use. */
-    public static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
     private final Path keyFile;
     private final FrameAuth auth;
@@ -83,44 +79,8 @@ public final class ProtocolSecurity {
     }
 
     private static SslContext tls(DaemonOptions options, boolean server) {
-        return tls(options.tlsCert, options.tlsKey, options.tlsCa, server);
-    }
-
-    /**
-     * The client side of the cluster's mutual TLS from PEM files, as the daemons use it: presents {@code cert},
-     * trusts {@code ca}, checks no host name (JDK provider, so {@code clockctl} can take its SSLContext). Throws
-     * IllegalArgumentException with one line naming the files.
-     */
-    public static SslContext tlsClient(Path cert, Path key, Path ca) {
-        return tls(cert, key, ca, false);
-    }
-
-    private static SslContext tls(Path cert, Path key, Path ca, boolean server) {
-        try {
-            SslContextBuilder b = server
-                    ? SslContextBuilder.forServer(cert.toFile(), key.toFile())
-                            .clientAuth(ClientAuth.REQUIRE)
-                    : SslContextBuilder.forClient().keyManager(cert.toFile(), key.toFile())
-                            // Peers are named by id and address in --peers, not by host name: a certificate signed
-                            // by the cluster's CA is what makes a member (SECURITY.md).
-                            .endpointIdentificationAlgorithm(null);
-            return b.trustManager(ca.toFile())
-                    .sslProvider(SslProvider.JDK)
-                    .protocols(TLS_PROTOCOLS)
-                    .build();
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot set up TLS from --tls-cert " + cert + " --tls-key " + key
-                    + " --tls-ca " + ca + ": " + rootMessage(e)
-                    + " (PEM files: an X.509 certificate, its PKCS#8 private key, and the CA certificate)");
-        }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + t.getMessage();
+        return server ? TlsContexts.server(options.tlsCert, options.tlsKey, options.tlsCa)
+                : TlsContexts.client(options.tlsCert, options.tlsKey, options.tlsCa);
     }
 
     /** The frame authenticator, or null without --key-file. */

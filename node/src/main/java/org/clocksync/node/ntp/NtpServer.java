@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.clocksync.core.ntp.NtpRateLimiter;
 import org.clocksync.core.ntp.NtpReference;
 import org.clocksync.node.metrics.DaemonMetrics;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.protocol.ntp.NtpCodec;
 import org.clocksync.protocol.ntp.NtpPacket;

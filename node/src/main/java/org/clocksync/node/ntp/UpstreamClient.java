@@ -24,7 +24,7 @@ import org.clocksync.core.ntp.UpstreamReplyVerdict;
 import org.clocksync.node.metrics.DaemonMetrics;
 import org.clocksync.core.Durations;
 import org.clocksync.node.runtime.HostClock;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.node.log.RateLimitedLog;
 import org.clocksync.protocol.ntp.NtpCodec;

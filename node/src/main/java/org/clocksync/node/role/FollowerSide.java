@@ -4,7 +4,7 @@ import io.netty.channel.Channel;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.log.LogText;
 import org.clocksync.node.net.ProtocolChannels;
 import org.clocksync.node.runtime.NodeContext;

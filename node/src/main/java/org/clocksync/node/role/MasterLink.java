@@ -1,6 +1,6 @@
 package org.clocksync.node.role;
 
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.log.RateLimitedLog;
 import org.clocksync.node.net.ProtocolChannels;
 import org.clocksync.node.runtime.NodeContext;

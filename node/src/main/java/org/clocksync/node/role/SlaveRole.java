@@ -10,7 +10,7 @@ import org.clocksync.core.AdjustClock;
 import org.clocksync.core.Send;
 import org.clocksync.core.berkeley.BerkeleyFollower;
 import org.clocksync.core.ntp.PollSpacing;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.log.RateLimitedLog;
 import org.clocksync.node.net.ProtocolChannels;
 import org.clocksync.node.ntp.NtpUpstream;

@@ -2,7 +2,7 @@ package org.clocksync.node.metrics;
 
 import org.clocksync.node.config.DaemonOptions;
 import org.clocksync.node.config.PeerSpec;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.Node;
 
 import static org.assertj.core.api.Assertions.assertThat;

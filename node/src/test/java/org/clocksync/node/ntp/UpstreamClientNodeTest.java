@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.node.config.DaemonOptions;
 import org.clocksync.node.runtime.HostClock;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.Node;
 import org.clocksync.node.role.MasterRole;
 import org.clocksync.protocol.ntp.NtpCodec;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

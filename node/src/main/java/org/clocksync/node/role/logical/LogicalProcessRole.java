@@ -15,7 +15,7 @@ import org.clocksync.core.logical.LogicalConfig;
 import org.clocksync.core.logical.ProcessObject;
 import org.clocksync.core.Durations;
 import org.clocksync.node.runtime.HostClock;
-import org.clocksync.node.config.HostPort;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.node.role.FollowerSide;
 import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.node.net.ProtocolChannels;

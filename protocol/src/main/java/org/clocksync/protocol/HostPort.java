@@ -1,4 +1,4 @@
-package org.clocksync.node.config;
+package org.clocksync.protocol;
 
 import java.net.InetSocketAddress;
 
