@@ -19,7 +19,7 @@ import org.clocksync.node.config.OptionConverters.HostPortConverter;
 import org.clocksync.node.config.OptionConverters.PeerListConverter;
 import picocli.CommandLine.Option;
 
-/** The options both daemons accept (DESIGN.md section 2), as a picocli mixin. */
+/** The options both daemons accept (README.md, "Options (both daemons)"), as a picocli mixin. */
 public final class DaemonOptions {
     @Option(names = "--id", required = true, paramLabel = "N",
             description = "Unique positive node id; in elections the higher id wins.")
