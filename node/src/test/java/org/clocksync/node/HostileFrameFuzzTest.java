@@ -195,7 +195,7 @@ class HostileFrameFuzzTest {
         Map<Target, Map<String, Object>> finalStatus = new LinkedHashMap<>();
         for (Target t : targets) {
             inputs += t.inputs;
-            Map<String, Object> status = t.node.status().get(5, TimeUnit.SECONDS);
+            Map<String, Object> status = StatusDocument.read(t.node);
             finalStatus.put(t, status);
             assertThat(connectionsClosedWithError(t.node)).as("%s: exceptions caught by FrameHandler", t.label)
                     .isZero();
@@ -292,7 +292,7 @@ class HostileFrameFuzzTest {
             done += batch.size();
             next = done < count ? t.generator.batch(mode, Math.min(BATCH, count - done)) : null;
             BatchResult r = result.get(60, TimeUnit.SECONDS);
-            assertThat(t.node.status().get(5, TimeUnit.SECONDS)).as("%s answers /status", t.label)
+            assertThat(StatusDocument.read(t.node)).as("%s answers /status", t.label)
                     .containsKey("epoch");
             assertThat(connectionsClosedWithError(t.node)).as("%s: exceptions caught by FrameHandler", t.label)
                     .isZero();
@@ -483,12 +483,12 @@ class HostileFrameFuzzTest {
             Object members, Object master) {
 
         static KeyedState of(Node node) throws Exception {
-            Map<String, Object> status = node.status().get(5, TimeUnit.SECONDS);
+            Map<String, Object> status = StatusDocument.read(node);
             return node.context().loop.submit(() -> {
                 NodeContext c = node.context();
                 long hostNanos = HostClock.nowNanos();
                 return new KeyedState(c.epoch(), node.role(), (String) status.get("role"),
-                        (Integer) status.get("coordinatorId"), node.metrics().framesReceived.count(),
+                        ((Number) status.get("coordinatorId")).intValue(), node.metrics().framesReceived.count(),
                         c.clock.stepsTaken(), c.lastAdjustNanos(), c.lastAdjustHostNanos(),
                         c.clock.correctionNanos(hostNanos), c.clock.frequencyPpm(), status.get("members"),
                         masterWithoutTimes(status.get("master")));

@@ -57,13 +57,13 @@ class StatusReadOnlyTest {
     private static List<Object> readRepeatedly(Node node, List<String> fields) throws Exception {
         return node.context().loop.submit(() -> {
             long now = HostClock.nowNanos();
-            Observed before = observe(node, node.statusNow(now), fields);
+            Observed before = observe(node, StatusDocument.of(node.statusNow(now)), fields);
             List<Long> counters = new ArrayList<>();
             for (int i = 0; i < READS; i++) {
-                Map<String, Object> s = node.statusNow(now + i * 100 * STEP_NANOS);
+                Map<String, Object> s = StatusDocument.of(node.statusNow(now + i * 100 * STEP_NANOS));
                 counters.add(((Number) section(s, "logical").get("value")).longValue());
             }
-            Observed after = observe(node, node.statusNow(now), fields);
+            Observed after = observe(node, StatusDocument.of(node.statusNow(now)), fields);
             return List.<Object>of(before, after, counters);
         }).get(10, TimeUnit.SECONDS);
     }
@@ -92,12 +92,12 @@ class StatusReadOnlyTest {
         Node process = new Node(po, LogicalProcessRole::new).start();
         nodes.add(process);
         await().atMost(Duration.ofSeconds(30)).until(() ->
-                ((Number) section(master.status().get(5, TimeUnit.SECONDS), "logical").get("rounds")).longValue() > 3);
+                ((Number) section(StatusDocument.read(master), "logical").get("rounds")).longValue() > 3);
 
         assertReadOnly(readRepeatedly(master, List.of("ticks", "events", "rounds", "reportsReceived",
                 "requestsReceived", "estimates")));
         assertReadOnly(readRepeatedly(process, List.of("steps", "events", "reportsSent", "requestsSent", "unsent",
                 "keepalives")));
-        assertThat(section(process.status().get(5, TimeUnit.SECONDS), "master").get("joined")).isEqualTo(true);
+        assertThat(section(StatusDocument.read(process), "master").get("joined")).isEqualTo(true);
     }
 }

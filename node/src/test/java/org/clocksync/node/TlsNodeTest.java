@@ -22,7 +22,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.clocksync.node.role.MasterRole;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.FrameCodec;
@@ -84,7 +83,7 @@ class TlsNodeTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> section(Node node, String name) throws Exception {
-        return (Map<String, Object>) node.status().get(5, TimeUnit.SECONDS).get(name);
+        return (Map<String, Object>) StatusDocument.read(node).get(name);
     }
 
     private static long tlsFailures(Node node) {
@@ -136,7 +135,7 @@ class TlsNodeTest {
                 tlsFailures(master), tlsFailures(rogue));
         assertThat(joined(rogue)).isFalse();
         assertThat(corrections(rogue)).isZero();
-        assertThat((List<?>) master.status().get(5, TimeUnit.SECONDS).get("members")).isEmpty();
+        assertThat((List<?>) StatusDocument.read(master).get("members")).isEmpty();
         assertThat(section(master, "security")).containsEntry("tlsHandshakesFailed", tlsFailures(master));
         assertThat(master.metrics().scrape()).contains("why=\"tls_handshake\"");
 

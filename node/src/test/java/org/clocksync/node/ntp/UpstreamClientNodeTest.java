@@ -11,11 +11,11 @@ import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.clocksync.node.config.DaemonOptions;
 import org.clocksync.node.runtime.HostClock;
 import org.clocksync.protocol.HostPort;
 import org.clocksync.node.Node;
+import org.clocksync.node.StatusDocument;
 import org.clocksync.node.role.MasterRole;
 import org.clocksync.protocol.ntp.NtpCodec;
 import org.clocksync.protocol.ntp.NtpPacket;
@@ -63,11 +63,11 @@ class UpstreamClientNodeTest {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> upstream() throws Exception {
-        return (Map<String, Object>) node.status().get(5, TimeUnit.SECONDS).get("upstream");
+        return (Map<String, Object>) StatusDocument.read(node).get("upstream");
     }
 
     private long offsetFromHostNanos() throws Exception {
-        return ((Number) node.status().get(5, TimeUnit.SECONDS).get("clockOffsetFromHostNanos")).longValue();
+        return ((Number) StatusDocument.read(node).get("clockOffsetFromHostNanos")).longValue();
     }
 
     /** The next request the node sends, and where from. */
@@ -141,7 +141,7 @@ class UpstreamClientNodeTest {
         assertThat(u.get("address")).isEqualTo("127.0.0.1:" + server.getLocalPort());
         assertThat(u.get("replies")).isEqualTo(1L);
         assertThat(u.get("reachable")).isEqualTo(true);
-        assertThat(u.get("stratum")).isEqualTo(1);
+        assertThat(u.get("stratum")).isEqualTo(1L);
         assertThat(u.get("corrections")).isEqualTo(1L);
         assertThat(((Number) u.get("lastOffsetNanos")).longValue()).isBetween(AHEAD_NANOS - 20_000_000L,
                 AHEAD_NANOS + 20_000_000L);
