@@ -11,7 +11,7 @@ import org.clocksync.node.net.Loopback;
 import org.clocksync.node.admin.AdminHttpServer;
 import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.node.runtime.HostClock;
-import org.clocksync.node.runtime.TrackingJson;
+import org.clocksync.node.runtime.TrackingStatus;
 import org.clocksync.node.admin.AdminSource;
 import org.clocksync.node.cluster.RoleSwitcher;
 import org.clocksync.node.net.FrameSink;
@@ -40,6 +40,7 @@ import org.clocksync.core.clock.ServiceClock;
 import org.clocksync.core.clock.ServiceClockConfig;
 import org.clocksync.core.clock.SimulatedHardwareClock;
 import org.clocksync.node.cluster.ClusterAgent;
+import org.clocksync.node.cluster.ClusterStatus;
 import org.clocksync.node.ntp.NtpServer;
 import org.clocksync.node.ntp.UpstreamClient;
 import org.clocksync.protocol.Frame;
@@ -368,7 +369,7 @@ public final class Node implements AutoCloseable, RoleHost, FrameSink, RoleSwitc
         clock.put("lastCorrectionAgeMillis", context.lastAdjustHostNanos() == 0 ? null
                 : (hostNanos - context.lastAdjustHostNanos()) / 1_000_000L);
         s.put("clock", clock);
-        s.put("tracking", TrackingJson.of(context, hostNanos));
+        s.put("tracking", TrackingStatus.of(context, hostNanos));
         s.put("listen", boundListen().toString());
         s.put("admin", boundAdmin().toString());
         s.put("peers", options.peers.stream().map(p -> Map.of("id", p.id(), "address", p.address().toString()))
@@ -383,14 +384,15 @@ public final class Node implements AutoCloseable, RoleHost, FrameSink, RoleSwitc
         sec.put("framesRejected", metrics.rejectedCounts());
         s.put("security", sec);
         if (ntpServer != null) {
-            s.put("ntp", ntpServer.describe(hostNanos));
+            s.put("ntp", ntpServer.status(hostNanos));
         }
         if (upstreamClient != null) {
-            s.put("upstream", upstreamClient.describe(hostNanos));
+            s.put("upstream", upstreamClient.status(hostNanos));
         }
         role.describe(s, hostNanos);
-        if (cluster != null) {
-            cluster.describe(s, hostNanos);
+        ClusterStatus clusterStatus = cluster == null ? null : cluster.status(hostNanos);
+        if (clusterStatus != null) {
+            s.put("cluster", clusterStatus);
         }
         return s;
     }

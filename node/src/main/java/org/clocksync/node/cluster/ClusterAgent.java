@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -422,54 +421,31 @@ public final class ClusterAgent {
         return membership == null ? 0 : membership.coordinatorId();
     }
 
-    /** /status: the cluster as this node sees it. */
-    public void describe(Map<String, Object> status, long hostNanos) {
+    /** The {@code cluster} block of /status: the cluster as this node sees it; null without --peers. */
+    public ClusterStatus status(long hostNanos) {
         if (membership == null) {
-            return;
+            return null;
         }
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("election", config.election().name().toLowerCase());
-        c.put("topology", config.topology().toString());
-        c.put("heartbeatIntervalNanos", config.heartbeatPeriodNanos());
-        c.put("role", membership.role().name());
-        c.put("epochTerm", Epochs.term(membership.epoch()));
-        c.put("readyToLead", membership.readyToLead());
-        c.put("staleFrames", membership.staleFrames());
-        c.put("electionsStarted", membership.electionsStarted());
-        c.put("electionMessagesSent", membership.electionMessagesSent());
-        c.put("heartbeatsSent", membership.detector().heartbeatsSent());
-        c.put("heartbeatsMissed", membership.detector().heartbeatsMissed());
-        c.put("peerMessagesDropped", links.droppedMessages());
-        c.put("lastSuspicionAgeMillis", lastSuspectHostNanos == 0 ? null
-                : (hostNanos - lastSuspectHostNanos) / 1_000_000L);
-        c.put("lastRoleChangeAgeMillis", lastRoleChangeHostNanos == 0 ? null
-                : (hostNanos - lastRoleChangeHostNanos) / 1_000_000L);
-        List<Map<String, Object>> peers = new ArrayList<>();
+        List<PeerStatus> peers = new ArrayList<>();
         for (PeerView p : membership.detector().peers()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("id", p.id());
-            e.put("address", String.valueOf(peerAddresses.get(p.id())));
-            e.put("state", p.suspected() ? "suspected" : "alive");
-            e.put("monitored", p.monitored());
-            e.put("lastHeartbeatAgeMillis", p.lastHeardNanos() == 0 ? null
-                    : (hostNanos - p.lastHeardNanos()) / 1_000_000L);
-            e.put("linkConnected", links.connected(p.id()));
-            peers.add(e);
+            peers.add(new PeerStatus(p.id(), String.valueOf(peerAddresses.get(p.id())),
+                    p.suspected() ? "suspected" : "alive", p.monitored(),
+                    p.lastHeardNanos() == 0 ? null : (hostNanos - p.lastHeardNanos()) / 1_000_000L,
+                    links.connected(p.id())));
         }
-        c.put("peers", peers);
-        List<Map<String, Object>> elections = new ArrayList<>();
+        List<ElectionStatus> elections = new ArrayList<>();
         for (ElectionRecord r : membership.elections()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("epoch", r.epoch());
-            e.put("coordinatorId", r.coordinatorId());
-            e.put("algorithm", r.algorithm().name().toLowerCase());
-            e.put("trigger", r.trigger());
-            e.put("startedAgoMillis", (hostNanos - r.startedNanos()) / 1_000_000L);
-            e.put("durationMillis", r.decidedNanos() == 0 ? null : (r.decidedNanos() - r.startedNanos()) / 1e6);
-            e.put("messagesSent", r.messagesSent());
-            elections.add(e);
+            elections.add(new ElectionStatus(r.epoch(), r.coordinatorId(), r.algorithm().name().toLowerCase(),
+                    r.trigger(), (hostNanos - r.startedNanos()) / 1_000_000L,
+                    r.decidedNanos() == 0 ? null : (r.decidedNanos() - r.startedNanos()) / 1e6, r.messagesSent()));
         }
-        c.put("elections", elections);
-        status.put("cluster", c);
+        return new ClusterStatus(config.election().name().toLowerCase(), config.topology().toString(),
+                config.heartbeatPeriodNanos(), membership.role().name(), Epochs.term(membership.epoch()),
+                membership.readyToLead(), membership.staleFrames(), membership.electionsStarted(),
+                membership.electionMessagesSent(), membership.detector().heartbeatsSent(),
+                membership.detector().heartbeatsMissed(), links.droppedMessages(),
+                lastSuspectHostNanos == 0 ? null : (hostNanos - lastSuspectHostNanos) / 1_000_000L,
+                lastRoleChangeHostNanos == 0 ? null : (hostNanos - lastRoleChangeHostNanos) / 1_000_000L, peers,
+                elections);
     }
 }

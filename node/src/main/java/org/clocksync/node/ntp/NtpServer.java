@@ -8,8 +8,6 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.core.ntp.NtpRateLimiter;
 import org.clocksync.core.ntp.NtpReference;
@@ -96,25 +94,14 @@ public final class NtpServer implements AutoCloseable {
         return new HostPort(a.getHostString(), a.getPort());
     }
 
-    /** The {@code ntp} object of /status; call on the protocol loop. */
-    public Map<String, Object> describe(long hostNanos) {
+    /** The {@code ntp} block of /status; call on the protocol loop. */
+    public NtpStatus status(long hostNanos) {
         NtpReference ref = time.reference(hostNanos);
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("address", boundAddress().toString());
-        s.put("stratum", ref.stratum());
-        s.put("leapIndicator", ref.leapIndicator());
-        s.put("referenceId", ref.synchronizedClock() ? NtpPacket.referenceIdText(ref.referenceId()) : null);
-        s.put("rootDelayNanos", ref.rootDelayNanos());
-        s.put("rootDispersionNanos", ref.rootDispersionNanos());
-        s.put("served", counters.servedCount());
-        s.put("rateLimited", counters.rateLimitedCount());
-        s.put("dropped", counters.malformedCount() + counters.wrongModeCount());
-        s.put("malformed", counters.malformedCount());
-        s.put("wrongMode", counters.wrongModeCount());
-        s.put("rateLimitIntervalNanos", limiter.intervalNanos());
-        s.put("rateLimitBurst", limiter.burst());
-        s.put("rateLimitClients", limiter.clients());
-        return s;
+        return new NtpStatus(boundAddress().toString(), ref.stratum(), ref.leapIndicator(),
+                ref.synchronizedClock() ? NtpPacket.referenceIdText(ref.referenceId()) : null, ref.rootDelayNanos(),
+                ref.rootDispersionNanos(), counters.servedCount(), counters.rateLimitedCount(),
+                counters.malformedCount() + counters.wrongModeCount(), counters.malformedCount(),
+                counters.wrongModeCount(), limiter.intervalNanos(), limiter.burst(), limiter.clients());
     }
 
     @Override

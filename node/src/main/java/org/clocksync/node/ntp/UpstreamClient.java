@@ -230,30 +230,19 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    /** The {@code upstream} object of /status; call on the protocol loop. */
-    public Map<String, Object> describe(long hostNanos) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("address", upstream.toString());
-        s.put("pollIntervalNanos", poller.pollIntervalNanos());
-        s.put("reachable", poller.reachable());
-        s.put("reach", Integer.toOctalString(poller.reach()));
-        s.put("pollsSent", poller.pollsSent());
-        s.put("replies", poller.count(UpstreamReplyVerdict.ACCEPTED));
-        s.put("unanswered", poller.unanswered());
-        Map<String, Object> byReason = new LinkedHashMap<>();
+    /** The {@code upstream} block of /status; call on the protocol loop. */
+    public UpstreamStatus status(long hostNanos) {
+        Map<String, Long> byReason = new LinkedHashMap<>();
         for (UpstreamReplyVerdict v : rejected.keySet()) {
             byReason.put(v.label(), poller.count(v));
         }
-        s.put("rejected", byReason);
         NtpSample last = poller.lastSample().orElse(null);
-        s.put("stratum", last == null ? null : poller.lastStratum());
-        s.put("lastOffsetNanos", last == null ? null : last.offsetNanos());
-        s.put("lastDelayNanos", last == null ? null : last.delayNanos());
-        s.put("lastSampleAgeMillis", last == null ? null : (hostNanos - lastSampleHostNanos) / 1_000_000L);
-        s.put("corrections", poller.corrections());
-        s.put("lastCorrectionNanos", poller.corrections() == 0 ? null : poller.lastCorrectionNanos());
-        s.put("heldCorrections", heldCorrections);
-        return s;
+        return new UpstreamStatus(upstream.toString(), poller.pollIntervalNanos(), poller.reachable(),
+                Integer.toOctalString(poller.reach()), poller.pollsSent(), poller.count(UpstreamReplyVerdict.ACCEPTED),
+                poller.unanswered(), byReason, last == null ? null : poller.lastStratum(),
+                last == null ? null : last.offsetNanos(), last == null ? null : last.delayNanos(),
+                last == null ? null : (hostNanos - lastSampleHostNanos) / 1_000_000L, poller.corrections(),
+                poller.corrections() == 0 ? null : poller.lastCorrectionNanos(), heldCorrections);
     }
 
     @Override
