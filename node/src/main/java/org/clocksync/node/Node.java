@@ -13,6 +13,10 @@ import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.node.runtime.HostClock;
 import org.clocksync.node.runtime.TrackingStatus;
 import org.clocksync.node.admin.AdminSource;
+import org.clocksync.node.admin.ClockStatus;
+import org.clocksync.node.admin.ListedPeer;
+import org.clocksync.node.admin.NodeStatus;
+import org.clocksync.node.admin.SecurityStatus;
 import org.clocksync.node.cluster.RoleSwitcher;
 import org.clocksync.node.net.FrameSink;
 import org.clocksync.node.ntp.NtpRoleView;
@@ -31,8 +35,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -40,7 +42,6 @@ import org.clocksync.core.clock.ServiceClock;
 import org.clocksync.core.clock.ServiceClockConfig;
 import org.clocksync.core.clock.SimulatedHardwareClock;
 import org.clocksync.node.cluster.ClusterAgent;
-import org.clocksync.node.cluster.ClusterStatus;
 import org.clocksync.node.ntp.NtpServer;
 import org.clocksync.node.ntp.UpstreamClient;
 import org.clocksync.protocol.Frame;
@@ -324,8 +325,8 @@ public final class Node implements AutoCloseable, RoleHost, FrameSink, RoleSwitc
 
     /** Builds /status on the protocol loop so that it sees a consistent state; the clock is read there. */
     @Override
-    public CompletableFuture<Map<String, Object>> status() {
-        CompletableFuture<Map<String, Object>> result = new CompletableFuture<>();
+    public CompletableFuture<NodeStatus> status() {
+        CompletableFuture<NodeStatus> result = new CompletableFuture<>();
         try {
             context.loop.execute(() -> {
                 try {
@@ -341,60 +342,26 @@ public final class Node implements AutoCloseable, RoleHost, FrameSink, RoleSwitc
     }
 
     /** /status as of {@code hostNanos}; on the protocol loop only. Only reads: it changes no state, sends nothing. */
-    Map<String, Object> statusNow(long hostNanos) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("id", options.id);
-        s.put("name", options.displayName());
-        s.put("role", cluster != null ? cluster.roleName() : role.name());
-        s.put("coordinatorId", cluster != null && cluster.coordinatorId() != 0 ? cluster.coordinatorId()
-                : role.coordinatorId());
-        s.put("epoch", context.epoch());
-        s.put("clockOffsetFromHostNanos", context.clock.offsetFromHostNanos(hostNanos));
-        s.put("hostTimeNanos", hostNanos);
-        s.put("serviceTimeNanos", context.clock.readNanos(hostNanos));
-        s.put("lamport", context.lamport());
-        s.put("uptimeSeconds", (hostNanos - context.startedHostNanos) / 1_000_000_000L);
-        Map<String, Object> clock = new LinkedHashMap<>();
-        clock.put("simulatedOffsetNanos", options.simOffsetNanos);
-        clock.put("simulatedDriftPpm", options.simDriftPpm);
-        clock.put("correctionNanos", context.clock.correctionNanos(hostNanos));
-        clock.put("pendingSlewNanos", context.clock.pendingSlewNanos(hostNanos));
-        clock.put("stepsTaken", context.clock.stepsTaken());
-        clock.put("frequencyCorrectionPpm", context.clock.frequencyPpm());
+    NodeStatus statusNow(long hostNanos) {
         double drift = context.discipline.estimatedDriftPpm();
-        clock.put("estimatedDriftPpm", Double.isNaN(drift) ? null : drift);
-        clock.put("driftSamples", context.discipline.samples());
-        clock.put("driftUpdatesSkipped", context.discipline.skippedUpdates());
-        clock.put("lastCorrectionNanos", context.lastAdjustNanos());
-        clock.put("lastCorrectionAgeMillis", context.lastAdjustHostNanos() == 0 ? null
-                : (hostNanos - context.lastAdjustHostNanos()) / 1_000_000L);
-        s.put("clock", clock);
-        s.put("tracking", TrackingStatus.of(context, hostNanos));
-        s.put("listen", boundListen().toString());
-        s.put("admin", boundAdmin().toString());
-        s.put("peers", options.peers.stream().map(p -> Map.of("id", p.id(), "address", p.address().toString()))
-                .toList());
-        s.put("openConnections", limiter.openConnections());
-        Map<String, Object> sec = new LinkedHashMap<>();
-        sec.put("authenticated", security.authenticated());
-        sec.put("keyIds", security.keyIds());
-        sec.put("signingKeyId", security.authenticated() ? security.auth().keyRing().signingKey().id() : null);
-        sec.put("tls", security.tls());
-        sec.put("tlsHandshakesFailed", metrics.connectionsClosed("tls_handshake"));
-        sec.put("framesRejected", metrics.rejectedCounts());
-        s.put("security", sec);
-        if (ntpServer != null) {
-            s.put("ntp", ntpServer.status(hostNanos));
-        }
-        if (upstreamClient != null) {
-            s.put("upstream", upstreamClient.status(hostNanos));
-        }
-        role.describe(s, hostNanos);
-        ClusterStatus clusterStatus = cluster == null ? null : cluster.status(hostNanos);
-        if (clusterStatus != null) {
-            s.put("cluster", clusterStatus);
-        }
-        return s;
+        ClockStatus clock = new ClockStatus(options.simOffsetNanos, options.simDriftPpm,
+                context.clock.correctionNanos(hostNanos), context.clock.pendingSlewNanos(hostNanos),
+                context.clock.stepsTaken(), context.clock.frequencyPpm(), Double.isNaN(drift) ? null : drift,
+                context.discipline.samples(), context.discipline.skippedUpdates(), context.lastAdjustNanos(),
+                context.lastAdjustHostNanos() == 0 ? null : (hostNanos - context.lastAdjustHostNanos()) / 1_000_000L);
+        SecurityStatus sec = new SecurityStatus(security.authenticated(), security.keyIds(),
+                security.authenticated() ? security.auth().keyRing().signingKey().id() : null, security.tls(),
+                metrics.connectionsClosed("tls_handshake"), metrics.rejectedCounts());
+        return new NodeStatus(options.id, options.displayName(), cluster != null ? cluster.roleName() : role.name(),
+                cluster != null && cluster.coordinatorId() != 0 ? cluster.coordinatorId() : role.coordinatorId(),
+                context.epoch(), context.clock.offsetFromHostNanos(hostNanos), hostNanos,
+                context.clock.readNanos(hostNanos), context.lamport(),
+                (hostNanos - context.startedHostNanos) / 1_000_000_000L, clock, TrackingStatus.of(context, hostNanos),
+                boundListen().toString(), boundAdmin().toString(),
+                options.peers.stream().map(p -> new ListedPeer(p.id(), p.address().toString())).toList(),
+                limiter.openConnections(), sec, ntpServer == null ? null : ntpServer.status(hostNanos),
+                upstreamClient == null ? null : upstreamClient.status(hostNanos), role.status(hostNanos),
+                cluster == null ? null : cluster.status(hostNanos));
     }
 
     @Override

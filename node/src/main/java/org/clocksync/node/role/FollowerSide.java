@@ -1,8 +1,6 @@
 package org.clocksync.node.role;
 
 import io.netty.channel.Channel;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import org.clocksync.protocol.HostPort;
 import org.clocksync.node.log.LogText;
@@ -138,14 +136,9 @@ public final class FollowerSide {
         link.lost(wasJoined ? "connection closed" : "closed before joining");
     }
 
-    /** The {@code master} block of /status; the role may add its own fields to it. */
-    public Map<String, Object> describe(long hostNanos) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("address", masterAddress.toString());
-        m.put("connected", link.channel() != null && link.channel().isActive());
-        m.put("joined", joined);
-        m.put("joinedSeconds", joined ? (hostNanos - joinedHostNanos) / 1_000_000_000L : null);
-        m.put("connectAttempts", link.connectAttempts());
-        return m;
+    /** The {@code master} block of /status, which a role may extend. */
+    public MasterLinkStatus status(long hostNanos) {
+        return new MasterLinkStatus(masterAddress.toString(), link.channel() != null && link.channel().isActive(),
+                joined, joined ? (hostNanos - joinedHostNanos) / 1_000_000_000L : null, link.connectAttempts());
     }
 }

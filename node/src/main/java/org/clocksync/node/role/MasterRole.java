@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.core.Action;
 import org.clocksync.core.AdjustClock;
@@ -206,14 +205,11 @@ public final class MasterRole implements Role {
     }
 
     @Override
-    public void describe(Map<String, Object> status, long hostNanos) {
-        status.put("members", members.describe(hostNanos));
-        status.put("intervalNanos", ctx.options.intervalNanos);
-        status.put("roundsCompleted", coordinator.roundsCompleted());
-        status.put("staleReplies", coordinator.staleReplies());
-        status.put("protocolViolations", members.protocolViolations());
-        status.put("lastRound", lastRound == null ? null : RoundJson.of(lastRound, lastRoundHostNanos, hostNanos,
-                this::memberName, memberReach::reach));
+    public MasterStatus status(long hostNanos) {
+        return new MasterStatus(members.status(hostNanos), ctx.options.intervalNanos, coordinator.roundsCompleted(),
+                coordinator.staleReplies(), members.protocolViolations(), lastRound == null ? null
+                        : RoundStatuses.of(lastRound, lastRoundHostNanos, hostNanos, this::memberName,
+                                memberReach::reach));
     }
 
     private String memberName(int id) {

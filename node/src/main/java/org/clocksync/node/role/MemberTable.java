@@ -9,7 +9,6 @@ import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -129,15 +128,11 @@ public final class MemberTable {
     }
 
     /** The {@code members} list of /status, by id. */
-    public List<Map<String, Object>> describe(long hostNanos) {
-        List<Map<String, Object>> list = new ArrayList<>();
+    public List<MemberStatus> status(long hostNanos) {
+        List<MemberStatus> list = new ArrayList<>();
         for (Member m : new TreeMap<>(members).values()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("id", m.id());
-            e.put("name", m.name());
-            e.put("address", String.valueOf(m.channel().remoteAddress()));
-            e.put("connectedSeconds", (hostNanos - m.joinedHostNanos()) / 1_000_000_000L);
-            list.add(e);
+            list.add(new MemberStatus(m.id(), m.name(), String.valueOf(m.channel().remoteAddress()),
+                    (hostNanos - m.joinedHostNanos()) / 1_000_000_000L));
         }
         return list;
     }

@@ -1,7 +1,6 @@
 package org.clocksync.node.role;
 
 import io.netty.channel.Channel;
-import java.util.Map;
 import org.clocksync.protocol.Frame;
 
 /** A node's behaviour (master or slave); called only on the node's event loop. */
@@ -32,8 +31,8 @@ public interface Role {
     }
 
     /**
-     * Fields this role adds to /status. Only reads: building the status must not advance a state machine or send,
+     * What this role adds to /status. Only reads: building the status must not advance a state machine or send,
      * or reading /status would change what it reports.
      */
-    void describe(Map<String, Object> status, long hostNanos);
+    RoleStatus status(long hostNanos);
 }

@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.Map;
 import org.clocksync.core.Action;
 import org.clocksync.core.AdjustClock;
 import org.clocksync.core.Send;
@@ -161,10 +160,8 @@ public final class SlaveRole implements Role, NtpUpstream, FollowerSide.Follower
     }
 
     @Override
-    public void describe(Map<String, Object> status, long hostNanos) {
-        Map<String, Object> m = side.describe(hostNanos);
-        m.put("correctionsApplied", correctionsApplied);
-        m.put("rejectedCorrections", follower.rejectedAdjusts());
-        status.put("master", m);
+    public SlaveStatus status(long hostNanos) {
+        return new SlaveStatus(new FollowedMasterStatus(side.status(hostNanos), correctionsApplied,
+                follower.rejectedAdjusts()));
     }
 }

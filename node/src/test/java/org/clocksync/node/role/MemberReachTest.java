@@ -3,7 +3,6 @@ package org.clocksync.node.role;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.Map;
 import org.clocksync.core.berkeley.MemberResult;
 import org.clocksync.core.berkeley.RoundReport;
 import org.junit.jupiter.api.Test;
@@ -35,14 +34,15 @@ class MemberReachTest {
     }
 
     @Test
-    void roundJsonCarriesEachMembersReach() {
+    void roundStatusCarriesEachMembersReach() {
         MemberReach reach = new MemberReach();
         reach.onRound(round(1, MemberResult.Status.INCLUDED));
         reach.onRound(round(2, MemberResult.Status.NO_REPLY));
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> members = (List<Map<String, Object>>) RoundJson.of(round(2,
-                MemberResult.Status.NO_REPLY), T0, T0, id -> "n" + id, reach::reach).get("members");
-        assertThat(members.get(0)).containsEntry("reach", 3).containsEntry("reachOctal", "3");
-        assertThat(members.get(1)).containsEntry("reach", 2).containsEntry("reachOctal", "2");
+        List<RoundMemberStatus> members = RoundStatuses.of(round(2, MemberResult.Status.NO_REPLY), T0, T0,
+                id -> "n" + id, reach::reach).members();
+        assertThat(members.get(0).reach()).isEqualTo(3);
+        assertThat(members.get(0).reachOctal()).isEqualTo("3");
+        assertThat(members.get(1).reach()).isEqualTo(2);
+        assertThat(members.get(1).reachOctal()).isEqualTo("2");
     }
 }

@@ -217,49 +217,25 @@ public final class LogicalMasterRole implements Role {
     }
 
     @Override
-    public void describe(Map<String, Object> status, long hostNanos) {
-        status.put("members", members.describe(hostNanos));
-        status.put("protocolViolations", members.protocolViolations());
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("object", "MO");
+    public LogicalMasterStatus status(long hostNanos) {
         long dueTicks = ticker == null ? 0
-                : LogicalJson.dueSteps(startedHostNanos, hostNanos, config.tickNanos(), mo.ticks());
-        LogicalJson.counter(l, mo.clock(), observedViolations, dueTicks);
-        l.put("ticks", mo.ticks());
-        l.put("lastOffset", lastOwnOffset());
-        l.put("rounds", mo.roundsCompleted());
-        l.put("reportsReceived", mo.reportsReceived());
-        l.put("requestsReceived", mo.requestsReceived());
-        l.put("tickNanos", config.tickNanos());
-        l.put("stepNanos", config.stepNanos());
-        l.put("maxDeviation", config.maxDeviation());
-        l.put("maxHoldSteps", config.maxHoldSteps());
-        Map<String, Object> estimates = new LinkedHashMap<>();
+                : LogicalCounterStatus.dueSteps(startedHostNanos, hostNanos, config.tickNanos(), mo.ticks());
+        Map<String, Long> estimates = new LinkedHashMap<>();
         mo.estimates(hostNanos).forEach((id, v) -> estimates.put(Integer.toString(id), v));
-        l.put("estimates", estimates);
-        List<Map<String, Object>> leftOut = new ArrayList<>();
-        mo.leftOutCounts().forEach((id, c) -> {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("id", id);
-            e.put("name", memberName(id));
-            e.put("rounds", c[0] + c[1]);
-            e.put("excluded", c[0]);
-            e.put("suspect", c[1]);
-            leftOut.add(e);
-        });
-        l.put("leftOutCounts", leftOut);
+        List<LeftOutCount> leftOut = new ArrayList<>();
+        mo.leftOutCounts().forEach((id, c) -> leftOut.add(new LeftOutCount(id, memberName(id), c[0] + c[1], c[0],
+                c[1])));
         LogicalRound last = mo.lastRound();
-        l.put("lastRound", last == null ? null : LogicalJson.round(last, hostNanos, this::memberName));
-        List<Map<String, Object>> recent = new ArrayList<>();
+        List<RecentRound> recent = new ArrayList<>();
         for (LogicalRound r : mo.recentRounds()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("roundId", r.roundId());
-            e.put("average", r.average());
-            e.put("leftOut", List.copyOf(r.leftOutIds()));
-            recent.add(e);
+            recent.add(new RecentRound(r.roundId(), r.average(), List.copyOf(r.leftOutIds())));
         }
-        l.put("recentRounds", recent);
-        status.put("logical", l);
+        MasterObjectStatus logical = new MasterObjectStatus("MO",
+                LogicalCounterStatus.of(mo.clock(), observedViolations, dueTicks), mo.ticks(), lastOwnOffset(),
+                mo.roundsCompleted(), mo.reportsReceived(), mo.requestsReceived(), config.tickNanos(),
+                config.stepNanos(), config.maxDeviation(), config.maxHoldSteps(), estimates, leftOut,
+                last == null ? null : LogicalRoundStatus.of(last, hostNanos, this::memberName), recent);
+        return new LogicalMasterStatus(members.status(hostNanos), members.protocolViolations(), logical);
     }
 
     private Long lastOwnOffset() {

@@ -3,9 +3,7 @@ package org.clocksync.node.role.logical;
 import io.micrometer.core.instrument.Counter;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -188,32 +186,18 @@ public final class LogicalProcessRole implements Role, FollowerSide.Follower {
     }
 
     @Override
-    public void describe(Map<String, Object> status, long hostNanos) {
-        status.put("master", side.describe(hostNanos));
-        Map<String, Object> l = new LinkedHashMap<>();
-        l.put("object", "PO");
-        l.put("byzantine", po.behaviour().isByzantine() ? po.behaviour().optionName() : null);
+    public LogicalProcessStatus status(long hostNanos) {
         long dueSteps = ticker == null ? 0
-                : LogicalJson.dueSteps(startedHostNanos, hostNanos, config.stepNanos(), po.steps());
-        LogicalJson.counter(l, po.clock(), observedViolations, dueSteps);
-        l.put("steps", po.steps());
-        l.put("stepsSkipped", po.stepsSkipped());
-        l.put("internalEvents", po.internalEvents());
-        l.put("reportsSent", po.reportsSent());
-        l.put("requestsSent", po.requestsSent());
-        l.put("unsent", po.unsent());
-        l.put("offsetsApplied", po.offsetsApplied());
-        l.put("staleOffsets", po.staleOffsets());
-        l.put("keepalives", keepalives);
-        l.put("lastOffset", po.offsetsApplied() == 0 ? null : po.lastOffset());
-        l.put("lastOffsetRoundId", po.offsetsApplied() == 0 ? null : po.lastOffsetRoundId());
-        l.put("lastOffsetAgeMillis", po.offsetsApplied() == 0 ? null
-                : (hostNanos - po.lastOffsetNanos()) / 1_000_000L);
-        l.put("stepNanos", config.stepNanos());
-        l.put("pInternal", config.pInternal());
-        l.put("pReport", config.pReport());
-        l.put("pRequest", config.pRequest());
-        l.put("seed", seed);
-        status.put("logical", l);
+                : LogicalCounterStatus.dueSteps(startedHostNanos, hostNanos, config.stepNanos(), po.steps());
+        boolean offsetApplied = po.offsetsApplied() != 0;
+        ProcessObjectStatus logical = new ProcessObjectStatus("PO",
+                po.behaviour().isByzantine() ? po.behaviour().optionName() : null,
+                LogicalCounterStatus.of(po.clock(), observedViolations, dueSteps), po.steps(), po.stepsSkipped(),
+                po.internalEvents(), po.reportsSent(), po.requestsSent(), po.unsent(), po.offsetsApplied(),
+                po.staleOffsets(), keepalives, offsetApplied ? po.lastOffset() : null,
+                offsetApplied ? po.lastOffsetRoundId() : null,
+                offsetApplied ? (hostNanos - po.lastOffsetNanos()) / 1_000_000L : null, config.stepNanos(),
+                config.pInternal(), config.pReport(), config.pRequest(), seed);
+        return new LogicalProcessStatus(side.status(hostNanos), logical);
     }
 }

@@ -3,19 +3,13 @@ package org.clocksync.node.role;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalDouble;
 import org.clocksync.core.berkeley.MemberResult;
 import org.clocksync.core.berkeley.RoundReport;
 import org.junit.jupiter.api.Test;
 
-class RoundJsonTest {
+class RoundStatusesTest {
     private static final long T0 = 1_700_000_000_000_000_000L;
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> members(Map<String, Object> json) {
-        return (List<Map<String, Object>>) json.get("members");
-    }
 
     @Test
     void eachMemberShowsItsRelativeFrequencyAndTheExtrapolationApplied() {
@@ -24,15 +18,17 @@ class RoundJsonTest {
                 new MemberResult(2, MemberResult.Status.INCLUDED, 40_000, 25_000, 4, -60_000, "",
                         OptionalDouble.of(99.75), 29_925),
                 new MemberResult(3, MemberResult.Status.NO_REPLY, 0, 0, 0, 0, "no reply within 300 ms")));
-        List<Map<String, Object>> members = members(RoundJson.of(report, T0 + 300_000_000L, T0 + 400_000_000L,
-                id -> "node-" + id));
+        List<RoundMemberStatus> members = RoundStatuses.of(report, T0 + 300_000_000L, T0 + 400_000_000L,
+                id -> "node-" + id).members();
 
-        assertThat(members.get(1)).containsEntry("relativeFrequencyPpm", 99.75)
-                .containsEntry("extrapolationNanos", 29_925L)
-                .containsEntry("offsetNanos", 40_000L)
-                .containsEntry("correctionNanos", -60_000L);
+        assertThat(members.get(1).relativeFrequencyPpm()).isEqualTo(99.75);
+        assertThat(members.get(1).extrapolationNanos()).isEqualTo(29_925L);
+        assertThat(members.get(1).offsetNanos()).isEqualTo(40_000L);
+        assertThat(members.get(1).correctionNanos()).isEqualTo(-60_000L);
         // unknown (the coordinator itself, a member that gave no reading) is null, not 0 ppm
-        assertThat(members.get(0)).containsEntry("relativeFrequencyPpm", null).containsEntry("extrapolationNanos", 0L);
-        assertThat(members.get(2)).containsEntry("relativeFrequencyPpm", null).containsEntry("extrapolationNanos", 0L);
+        assertThat(members.get(0).relativeFrequencyPpm()).isNull();
+        assertThat(members.get(0).extrapolationNanos()).isZero();
+        assertThat(members.get(2).relativeFrequencyPpm()).isNull();
+        assertThat(members.get(2).extrapolationNanos()).isZero();
     }
 }
