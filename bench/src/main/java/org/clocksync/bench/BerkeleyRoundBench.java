@@ -1,5 +1,7 @@
 package org.clocksync.bench;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -404,9 +406,13 @@ public final class BerkeleyRoundBench {
                 rttCount == 0 ? Double.NaN : rttSum / 1000.0 / rttCount);
     }
 
+    private static final ObjectMapper STATUS_READER = new ObjectMapper();
+
+    /** The master's /status as the admin server would write it, read back as maps (the bench picks a few fields). */
     private static Map<String, Object> status(Node node) {
         try {
-            return node.status().get(STATUS_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            return STATUS_READER.convertValue(node.status().get(STATUS_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS),
+                    new TypeReference<Map<String, Object>>() { });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the master's status", e);
