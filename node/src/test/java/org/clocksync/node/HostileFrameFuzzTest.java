@@ -1,17 +1,5 @@
 package org.clocksync.node;
 
-import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.node.config.PeerSpec;
-import org.clocksync.protocol.HostPort;
-import org.clocksync.node.net.ProtocolChannels;
-import org.clocksync.node.net.FrameHandler;
-import org.clocksync.node.runtime.NodeContext;
-import org.clocksync.node.runtime.HostClock;
-import org.clocksync.node.role.Role;
-
-import java.lang.ref.WeakReference;
-import java.time.Duration;
-import org.awaitility.Awaitility;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
@@ -30,11 +18,13 @@ import io.netty.channel.DefaultChannelId;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.ResourceLeakDetector;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -47,12 +37,21 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.clocksync.node.HostileFrames.Input;
 import org.clocksync.node.HostileFrames.Mode;
-import org.clocksync.node.role.logical.LogicalMasterRole;
+import org.clocksync.node.config.DaemonOptions;
+import org.clocksync.node.config.PeerSpec;
+import org.clocksync.node.net.FrameHandler;
+import org.clocksync.node.net.ProtocolChannels;
 import org.clocksync.node.role.MasterRole;
-import org.clocksync.protocol.RejectReason;
+import org.clocksync.node.role.Role;
 import org.clocksync.node.role.SlaveRole;
+import org.clocksync.node.role.logical.LogicalMasterRole;
+import org.clocksync.node.runtime.HostClock;
+import org.clocksync.node.runtime.NodeContext;
+import org.clocksync.protocol.HostPort;
+import org.clocksync.protocol.RejectReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -518,12 +517,7 @@ class HostileFrameFuzzTest {
 
     private Node start(int id, String name, Path keyFile, OptionsTweak tweak,
             java.util.function.Function<org.clocksync.node.role.RoleHost, Role> role) {
-        DaemonOptions o = new DaemonOptions();
-        o.id = id;
-        o.name = name;
-        o.listen = new HostPort("127.0.0.1", 0);
-        o.admin = new HostPort("127.0.0.1", 0);
-        o.warmupExchanges = 0;
+        DaemonOptions o = TestNodeOptions.loopback(id, name);
         o.keyFile = keyFile;
         tweak.apply(o);
         assertThat(o.problem()).isNull();

@@ -1,9 +1,5 @@
 package org.clocksync.node;
 
-import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.node.config.PeerSpec;
-import org.clocksync.protocol.HostPort;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,10 +19,13 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.clocksync.node.config.DaemonOptions;
+import org.clocksync.node.config.PeerSpec;
 import org.clocksync.node.role.MasterRole;
 import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.FrameCodec;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.protocol.Message;
 import org.clocksync.protocol.ProtocolLimits;
 import org.clocksync.protocol.auth.FrameAuth;
@@ -51,11 +50,7 @@ class MembershipNodeTest {
     }
 
     private Node startMaster(Path keyFile) {
-        DaemonOptions o = new DaemonOptions();
-        o.id = 5;
-        o.listen = new HostPort("127.0.0.1", 0);
-        o.admin = new HostPort("127.0.0.1", 0);
-        o.warmupExchanges = 0;
+        DaemonOptions o = TestNodeOptions.loopback(5, null);
         // Node 1 is listed but never runs: the master only needs to know the member ids.
         o.peers = List.of(new PeerSpec(1, new HostPort("127.0.0.1", 1)), new PeerSpec(2, new HostPort("127.0.0.1", 1)));
         o.keyFile = keyFile;

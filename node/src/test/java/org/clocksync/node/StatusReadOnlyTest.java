@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.protocol.HostPort;
 import org.clocksync.node.role.logical.LogicalMasterRole;
 import org.clocksync.node.role.logical.LogicalProcessRole;
 import org.clocksync.node.runtime.HostClock;
@@ -32,12 +31,7 @@ class StatusReadOnlyTest {
     }
 
     private static DaemonOptions options(int id) {
-        DaemonOptions o = new DaemonOptions();
-        o.id = id;
-        o.name = "node" + id;
-        o.listen = new HostPort("127.0.0.1", 0);
-        o.admin = new HostPort("127.0.0.1", 0);
-        o.warmupExchanges = 0;
+        DaemonOptions o = TestNodeOptions.loopback(id, "node" + id);
         o.clockKind = "logical";
         o.logicalStepNanos = STEP_NANOS;
         o.logicalTickNanos = STEP_NANOS;

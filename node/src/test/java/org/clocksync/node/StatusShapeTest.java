@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,12 +59,7 @@ class StatusShapeTest {
     }
 
     private static DaemonOptions options(int id) {
-        DaemonOptions o = new DaemonOptions();
-        o.id = id;
-        o.name = "node" + id;
-        o.listen = new HostPort("127.0.0.1", 0);
-        o.admin = new HostPort("127.0.0.1", 0);
-        o.warmupExchanges = 0;
+        DaemonOptions o = TestNodeOptions.loopback(id, "node" + id);
         o.intervalNanos = 100_000_000L;
         o.roundTimeoutNanos = 50_000_000L;
         return o;

@@ -1,8 +1,5 @@
 package org.clocksync.node;
 
-import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.protocol.HostPort;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,11 +19,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.clocksync.node.config.DaemonOptions;
 import org.clocksync.node.role.MasterRole;
+import org.clocksync.node.role.SlaveRole;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.FrameCodec;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.protocol.Message;
-import org.clocksync.node.role.SlaveRole;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,12 +54,7 @@ class TlsNodeTest {
     }
 
     private static DaemonOptions options(int id) {
-        DaemonOptions o = new DaemonOptions();
-        o.id = id;
-        o.name = "node" + id;
-        o.listen = new HostPort("127.0.0.1", 0);
-        o.admin = new HostPort("127.0.0.1", 0);
-        o.warmupExchanges = 0;
+        DaemonOptions o = TestNodeOptions.loopback(id, "node" + id);
         o.intervalNanos = 200_000_000L;
         o.roundTimeoutNanos = 100_000_000L;
         return o;

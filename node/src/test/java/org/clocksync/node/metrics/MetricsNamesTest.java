@@ -1,10 +1,5 @@
 package org.clocksync.node.metrics;
 
-import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.node.config.PeerSpec;
-import org.clocksync.protocol.HostPort;
-import org.clocksync.node.Node;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,7 +16,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.clocksync.node.Node;
+import org.clocksync.node.TestNodeOptions;
+import org.clocksync.node.config.DaemonOptions;
+import org.clocksync.node.config.PeerSpec;
 import org.clocksync.node.role.MasterRole;
+import org.clocksync.protocol.HostPort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,13 +41,8 @@ class MetricsNamesTest {
 
     @BeforeEach
     void start() {
-        DaemonOptions o = new DaemonOptions();
-        o.id = 5;
-        o.name = "LAB";
-        o.listen = new HostPort("127.0.0.1", 0);
-        o.admin = new HostPort("127.0.0.1", 0);
+        DaemonOptions o = TestNodeOptions.loopback(5, "LAB");
         o.ntp = new HostPort("127.0.0.1", 0);
-        o.warmupExchanges = 0;
         o.intervalNanos = 100_000_000L;
         o.roundTimeoutNanos = 50_000_000L;
         // A peer that is not running: enough for the cluster agent (epoch, elections, heartbeats) to register.

@@ -11,12 +11,13 @@ import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.util.Map;
 import org.clocksync.core.ntp.NtpExchange;
-import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.node.runtime.HostClock;
-import org.clocksync.protocol.HostPort;
 import org.clocksync.node.Node;
 import org.clocksync.node.StatusDocument;
+import org.clocksync.node.TestNodeOptions;
+import org.clocksync.node.config.DaemonOptions;
 import org.clocksync.node.role.MasterRole;
+import org.clocksync.node.runtime.HostClock;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.protocol.ntp.NtpCodec;
 import org.clocksync.protocol.ntp.NtpPacket;
 import org.clocksync.protocol.ntp.NtpTimestamp;
@@ -32,13 +33,8 @@ class NtpServerNodeTest {
 
     @BeforeEach
     void start() throws Exception {
-        DaemonOptions o = new DaemonOptions();
-        o.id = 5;
-        o.name = "LAB";
-        o.listen = new HostPort("127.0.0.1", 0);
-        o.admin = new HostPort("127.0.0.1", 0);
+        DaemonOptions o = TestNodeOptions.loopback(5, "LAB");
         o.ntp = new HostPort("127.0.0.1", 0);
-        o.warmupExchanges = 0;
         o.simOffsetNanos = 2_500_000_000L;
         o.ntpRateLimitBurst = 4;
         assertThat(o.problem()).isNull();
@@ -152,12 +148,8 @@ class NtpServerNodeTest {
 
     @Test
     void aTakenPortIsOneClearLine() throws Exception {
-        DaemonOptions o = new DaemonOptions();
-        o.id = 6;
-        o.listen = new HostPort("127.0.0.1", 0);
-        o.admin = new HostPort("127.0.0.1", 0);
+        DaemonOptions o = TestNodeOptions.loopback(6, null);
         o.ntp = new HostPort("127.0.0.1", ntpPort);
-        o.warmupExchanges = 0;
         assertThatThrownBy(() -> new Node(o, MasterRole::new).start())
                 .hasMessageStartingWith("cannot listen on 127.0.0.1:" + ntpPort + " (--ntp, UDP)");
     }
