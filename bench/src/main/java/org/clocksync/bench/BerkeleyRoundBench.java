@@ -19,16 +19,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.protocol.HostPort;
 import org.clocksync.node.Node;
+import org.clocksync.node.config.DaemonOptions;
 import org.clocksync.node.role.MasterRole;
 import org.clocksync.protocol.FrameDecoder;
 import org.clocksync.protocol.FrameEncoder;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.protocol.RejectionCounters;
 
 /**

@@ -288,7 +288,6 @@ public final class FailoverBench {
             }
         }
 
-
         private void deleteJars() {
             jars.close();
         }

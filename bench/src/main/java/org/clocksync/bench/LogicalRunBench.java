@@ -366,7 +366,6 @@ public final class LogicalRunBench {
             return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
         }
 
-
         private static void requireFree(int port) {
             try (ServerSocket s = new ServerSocket()) {
                 s.bind(new InetSocketAddress("127.0.0.1", port));

@@ -12,16 +12,15 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import org.clocksync.core.cristian.CristianReading;
-
-import org.clocksync.protocol.HostPort;
-import org.clocksync.protocol.tls.TlsContexts;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.FrameCodec;
 import org.clocksync.protocol.FrameRejectedException;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.protocol.Message;
 import org.clocksync.protocol.ProtocolLimits;
 import org.clocksync.protocol.RejectReason;
 import org.clocksync.protocol.auth.FrameAuth;
+import org.clocksync.protocol.tls.TlsContexts;
 
 /** Takes Cristian readings from one server over the binary protocol: blocking, one connection, bounded waits. */
 final class CristianClient implements AutoCloseable {

@@ -6,11 +6,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.clocksync.core.cristian.CristianReading;
 import org.clocksync.core.Durations;
-
+import org.clocksync.core.cristian.CristianReading;
 import org.clocksync.protocol.HostPort;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

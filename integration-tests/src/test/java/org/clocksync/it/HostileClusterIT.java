@@ -551,7 +551,6 @@ class HostileClusterIT {
         }
     }
 
-
     private static void closeAll(List<Socket> sockets) throws IOException {
         for (Socket s : sockets) {
             s.close();

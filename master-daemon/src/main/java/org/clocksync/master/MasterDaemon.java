@@ -1,10 +1,9 @@
 package org.clocksync.master;
 
-import org.clocksync.node.role.MasterRole;
-
 import java.util.concurrent.Callable;
 import org.clocksync.node.DaemonLauncher;
 import org.clocksync.node.config.DaemonOptions;
+import org.clocksync.node.role.MasterRole;
 import org.clocksync.node.role.logical.LogicalMasterRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,7 +1,5 @@
 package org.clocksync.master;
 
-import org.clocksync.node.config.*;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

@@ -1,10 +1,5 @@
 package org.clocksync.master;
 
-import org.clocksync.node.config.*;
-
-import org.clocksync.node.DaemonLauncher;
-import org.clocksync.node.TestPki;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -13,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.clocksync.node.DaemonLauncher;
+import org.clocksync.node.TestPki;
+import org.clocksync.node.config.DaemonOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

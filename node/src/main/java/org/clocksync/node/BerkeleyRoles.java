@@ -1,11 +1,11 @@
 package org.clocksync.node;
 
 import org.clocksync.node.cluster.ElectedRoles;
-import org.clocksync.protocol.HostPort;
 import org.clocksync.node.role.MasterRole;
 import org.clocksync.node.role.Role;
 import org.clocksync.node.role.RoleHost;
 import org.clocksync.node.role.SlaveRole;
+import org.clocksync.protocol.HostPort;
 
 /** The roles elections hand a node of a physical cluster: the Berkeley master and slave. */
 final class BerkeleyRoles implements ElectedRoles {

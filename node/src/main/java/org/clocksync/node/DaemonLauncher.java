@@ -1,12 +1,11 @@
 package org.clocksync.node;
 
-import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.node.role.Role;
-import org.clocksync.node.role.RoleHost;
-
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.clocksync.node.config.DaemonOptions;
+import org.clocksync.node.role.Role;
+import org.clocksync.node.role.RoleHost;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

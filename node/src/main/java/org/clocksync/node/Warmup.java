@@ -1,8 +1,5 @@
 package org.clocksync.node;
 
-import org.clocksync.protocol.HostPort;
-import org.clocksync.node.net.ProtocolSecurity;
-
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,7 +17,9 @@ import org.clocksync.core.berkeley.BerkeleyConfig;
 import org.clocksync.core.berkeley.BerkeleyCoordinator;
 import org.clocksync.core.berkeley.BerkeleyFollower;
 import org.clocksync.core.clock.SimulatedHardwareClock;
+import org.clocksync.node.net.ProtocolSecurity;
 import org.clocksync.protocol.Frame;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.protocol.Message;
 import org.clocksync.protocol.RejectionCounters;
 

@@ -1,7 +1,5 @@
 package org.clocksync.node;
 
-import org.clocksync.node.config.DaemonOptions;
-
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
@@ -11,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.clocksync.node.config.DaemonOptions;
 
 /** A certificate authority made at test time, and node certificates it signs, as PEM files in a test directory. */
 public final class TestPki {

@@ -1,9 +1,5 @@
 package org.clocksync.node;
 
-import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.node.metrics.DaemonMetrics;
-import org.clocksync.node.runtime.NodeContext;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -26,6 +22,9 @@ import org.clocksync.core.logical.TraceEvent;
 import org.clocksync.core.logical.TraceFormat;
 import org.clocksync.core.logical.TraceMerge;
 import org.clocksync.core.logical.TraceRecorder;
+import org.clocksync.node.config.DaemonOptions;
+import org.clocksync.node.metrics.DaemonMetrics;
+import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.FrameCodec;
 import org.clocksync.protocol.Message;

@@ -28,16 +28,16 @@ import org.clocksync.protocol.Message.CristianResponse;
 import org.clocksync.protocol.Message.ErrorMessage;
 import org.clocksync.protocol.Message.FailureNotice;
 import org.clocksync.protocol.Message.Heartbeat;
+import org.clocksync.protocol.Message.Hello;
 import org.clocksync.protocol.Message.LogicalCorrectionRequest;
 import org.clocksync.protocol.Message.LogicalOffset;
 import org.clocksync.protocol.Message.LogicalReport;
-import org.clocksync.protocol.Message.Hello;
 import org.clocksync.protocol.Message.RingCoordinator;
 import org.clocksync.protocol.Message.RingElection;
 import org.clocksync.protocol.Message.SnapshotMarker;
-import org.clocksync.protocol.Message.SnapshotState;
 import org.clocksync.protocol.Message.SnapshotState.Channel;
 import org.clocksync.protocol.Message.SnapshotState.Recorded;
+import org.clocksync.protocol.Message.SnapshotState;
 import org.clocksync.protocol.Message.Welcome;
 
 /** The payload layout of every message type, writer and reader side by side so they cannot drift apart (PROTOCOL.md mirrors this). */

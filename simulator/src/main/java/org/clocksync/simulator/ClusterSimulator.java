@@ -14,7 +14,6 @@ import java.util.TreeSet;
 import org.clocksync.core.Action;
 import org.clocksync.core.PeerRecovered;
 import org.clocksync.core.PeerSuspected;
-import org.clocksync.core.cluster.RoleChanged;
 import org.clocksync.core.Send;
 import org.clocksync.core.cluster.ClusterConfig;
 import org.clocksync.core.cluster.ClusterMembership;
@@ -24,6 +23,7 @@ import org.clocksync.core.cluster.ElectionAlgorithm;
 import org.clocksync.core.cluster.EpochVerdict;
 import org.clocksync.core.cluster.FailureDetector;
 import org.clocksync.core.cluster.HeartbeatTopology;
+import org.clocksync.core.cluster.RoleChanged;
 import org.clocksync.protocol.Message;
 import org.clocksync.protocol.MessageType;
 

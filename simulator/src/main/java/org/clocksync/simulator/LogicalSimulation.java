@@ -1,11 +1,5 @@
 package org.clocksync.simulator;
 
-import org.clocksync.core.logical.ByzantineBehaviour;
-import org.clocksync.core.logical.LogicalConfig;
-import org.clocksync.core.logical.LogicalRound;
-import org.clocksync.core.logical.MasterObject;
-import org.clocksync.core.logical.ProcessObject;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,13 +9,15 @@ import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.clocksync.core.Action;
-import org.clocksync.core.logical.LogicalRoundCompleted;
 import org.clocksync.core.Send;
 import org.clocksync.core.clock.ServiceClockConfig;
 import org.clocksync.core.clock.SimulatedHardwareClock;
-import org.clocksync.simulator.DelayModel;
-import org.clocksync.simulator.SimProcess;
-import org.clocksync.simulator.Simulator;
+import org.clocksync.core.logical.ByzantineBehaviour;
+import org.clocksync.core.logical.LogicalConfig;
+import org.clocksync.core.logical.LogicalRound;
+import org.clocksync.core.logical.LogicalRoundCompleted;
+import org.clocksync.core.logical.MasterObject;
+import org.clocksync.core.logical.ProcessObject;
 import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Message;
 

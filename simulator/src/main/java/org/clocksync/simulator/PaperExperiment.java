@@ -10,8 +10,8 @@ import org.clocksync.core.Durations;
 import org.clocksync.core.clock.ClockLimits;
 import org.clocksync.core.clock.ServiceClockConfig;
 import org.clocksync.core.clock.SimulatedHardwareClock;
-import org.clocksync.core.cristian.ProbabilisticReader;
 import org.clocksync.core.cristian.ProbabilisticReader.Rule;
+import org.clocksync.core.cristian.ProbabilisticReader;
 import org.clocksync.core.cristian.ResyncPlanner;
 
 /**

@@ -13,13 +13,13 @@ import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import org.clocksync.core.Action;
 import org.clocksync.core.AdjustClock;
-import org.clocksync.core.logical.LogicalRoundCompleted;
-import org.clocksync.core.berkeley.RoundCompleted;
 import org.clocksync.core.Send;
+import org.clocksync.core.berkeley.RoundCompleted;
 import org.clocksync.core.clock.ClockAdjustment;
 import org.clocksync.core.clock.ServiceClock;
 import org.clocksync.core.clock.ServiceClockConfig;
 import org.clocksync.core.clock.SimulatedHardwareClock;
+import org.clocksync.core.logical.LogicalRoundCompleted;
 
 /**
  * A seeded discrete-event simulator that drives {@link SimProcess}es over virtual host time, so a cluster, its delays,

@@ -1,14 +1,12 @@
 package org.clocksync.simulator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
 import org.clocksync.core.logical.ByzantineBehaviour;
 import org.clocksync.core.logical.LogicalConfig;
 import org.clocksync.core.logical.LogicalRound;
 import org.clocksync.core.logical.MasterObject;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.util.List;
-import org.clocksync.simulator.DelayModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import org.clocksync.core.cristian.ProbabilisticReader;
 import org.clocksync.core.cristian.ProbabilisticReader.Rule;
+import org.clocksync.core.cristian.ProbabilisticReader;
 import org.junit.jupiter.api.Test;
 
 class PaperExperimentTest {

@@ -1,14 +1,7 @@
 package org.clocksync.simulator;
 
-import org.clocksync.core.snapshot.ChannelState;
-import org.clocksync.core.snapshot.LocalState;
-import org.clocksync.core.snapshot.SnapshotAction;
-import org.clocksync.core.snapshot.SnapshotConfig;
-import org.clocksync.core.snapshot.SnapshotDocument;
-import org.clocksync.core.snapshot.SnapshotNode;
-
-import java.util.ArrayList;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
@@ -23,9 +16,12 @@ import org.clocksync.core.Send;
 import org.clocksync.core.clock.LocalClock;
 import org.clocksync.core.clock.ServiceClockConfig;
 import org.clocksync.core.clock.SimulatedHardwareClock;
-import org.clocksync.simulator.DelayModel;
-import org.clocksync.simulator.SimProcess;
-import org.clocksync.simulator.Simulator;
+import org.clocksync.core.snapshot.ChannelState;
+import org.clocksync.core.snapshot.LocalState;
+import org.clocksync.core.snapshot.SnapshotAction;
+import org.clocksync.core.snapshot.SnapshotConfig;
+import org.clocksync.core.snapshot.SnapshotDocument;
+import org.clocksync.core.snapshot.SnapshotNode;
 import org.clocksync.protocol.Message;
 
 /**

@@ -1,10 +1,5 @@
 package org.clocksync.simulator;
 
-import org.clocksync.core.snapshot.ChannelState;
-import org.clocksync.core.snapshot.SnapshotAction;
-import org.clocksync.core.snapshot.SnapshotConfig;
-import org.clocksync.core.snapshot.SnapshotDocument;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.clocksync.simulator.SnapshotSim.MS;
 
@@ -15,6 +10,10 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.clocksync.core.snapshot.ChannelState;
+import org.clocksync.core.snapshot.SnapshotAction;
+import org.clocksync.core.snapshot.SnapshotConfig;
+import org.clocksync.core.snapshot.SnapshotDocument;
 import org.junit.jupiter.api.Test;
 
 /**

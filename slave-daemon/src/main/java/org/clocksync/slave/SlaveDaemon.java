@@ -1,10 +1,9 @@
 package org.clocksync.slave;
 
-import org.clocksync.node.role.SlaveRole;
-
 import java.util.concurrent.Callable;
 import org.clocksync.node.DaemonLauncher;
 import org.clocksync.node.config.DaemonOptions;
+import org.clocksync.node.role.SlaveRole;
 import org.clocksync.node.role.logical.LogicalProcessRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

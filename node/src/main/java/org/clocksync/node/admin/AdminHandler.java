@@ -1,8 +1,5 @@
 package org.clocksync.node.admin;
 
-import org.clocksync.node.log.RateLimitedLog;
-import org.clocksync.node.metrics.DaemonMetrics;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.netty.buffer.Unpooled;
@@ -25,6 +22,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.clocksync.node.log.RateLimitedLog;
+import org.clocksync.node.metrics.DaemonMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,5 @@
 package org.clocksync.node.admin;
 
-import org.clocksync.protocol.HostPort;
-import org.clocksync.node.net.ConnectionLimiter;
-import org.clocksync.node.metrics.DaemonMetrics;
-
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -16,6 +12,9 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import org.clocksync.node.metrics.DaemonMetrics;
+import org.clocksync.node.net.ConnectionLimiter;
+import org.clocksync.protocol.HostPort;
 
 /** The admin HTTP listener: small requests only, a read timeout, and a connection cap of its own. */
 public final class AdminHttpServer {

@@ -1,7 +1,7 @@
 package org.clocksync.node.cluster;
 
-import org.clocksync.protocol.HostPort;
 import org.clocksync.node.role.Role;
+import org.clocksync.protocol.HostPort;
 
 /** Makes the roles an election hands this node, so the cluster agent need not know how roles are built. */
 public interface ElectedRoles {

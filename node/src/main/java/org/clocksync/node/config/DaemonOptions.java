@@ -1,11 +1,8 @@
 package org.clocksync.node.config;
 
-import org.clocksync.protocol.HostPort;
-
-import org.clocksync.core.Durations;
-
 import java.nio.file.Path;
 import java.util.List;
+import org.clocksync.core.Durations;
 import org.clocksync.core.cluster.ClusterConfig;
 import org.clocksync.core.cluster.DelayBounds;
 import org.clocksync.core.cluster.ElectionAlgorithm;
@@ -17,6 +14,7 @@ import org.clocksync.node.config.OptionConverters.DelayBoundsConverter;
 import org.clocksync.node.config.OptionConverters.DurationNanosConverter;
 import org.clocksync.node.config.OptionConverters.HostPortConverter;
 import org.clocksync.node.config.OptionConverters.PeerListConverter;
+import org.clocksync.protocol.HostPort;
 import picocli.CommandLine.Option;
 
 /** The options both daemons accept (README.md, "Options (both daemons)"), as a picocli mixin. */

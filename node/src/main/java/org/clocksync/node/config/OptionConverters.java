@@ -1,9 +1,7 @@
 package org.clocksync.node.config;
 
-import org.clocksync.protocol.HostPort;
-
 import org.clocksync.core.Durations;
-
+import org.clocksync.protocol.HostPort;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

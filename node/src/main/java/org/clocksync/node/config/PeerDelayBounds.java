@@ -1,7 +1,6 @@
 package org.clocksync.node.config;
 
 import org.clocksync.core.Durations;
-
 import org.clocksync.core.cluster.DelayBounds;
 
 /** One {@code --delay-bounds [ID=]MIN..MAX}; peer id 0 means every channel without its own entry. */

@@ -1,11 +1,10 @@
 package org.clocksync.node.config;
 
-import org.clocksync.protocol.HostPort;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.clocksync.protocol.HostPort;
 
 /** One entry of {@code --peers ID@HOST:PORT,...}. */
 public record PeerSpec(int id, HostPort address) {

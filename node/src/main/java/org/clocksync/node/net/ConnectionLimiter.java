@@ -1,8 +1,5 @@
 package org.clocksync.node.net;
 
-import org.clocksync.node.log.RateLimitedLog;
-import org.clocksync.node.metrics.DaemonMetrics;
-
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.clocksync.node.log.RateLimitedLog;
+import org.clocksync.node.metrics.DaemonMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

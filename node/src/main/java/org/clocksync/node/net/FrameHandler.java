@@ -1,9 +1,5 @@
 package org.clocksync.node.net;
 
-import org.clocksync.node.log.RateLimitedLog;
-import org.clocksync.node.runtime.HostClock;
-import org.clocksync.node.runtime.NodeContext;
-
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.ssl.SslHandler;
@@ -12,6 +8,9 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import javax.net.ssl.SSLException;
+import org.clocksync.node.log.RateLimitedLog;
+import org.clocksync.node.runtime.HostClock;
+import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.protocol.AuthenticationFailed;
 import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Frame;

@@ -1,12 +1,11 @@
 package org.clocksync.node.net;
 
-import org.clocksync.node.log.RateLimitedLog;
-import org.clocksync.node.metrics.DaemonMetrics;
-
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.clocksync.node.log.RateLimitedLog;
+import org.clocksync.node.metrics.DaemonMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

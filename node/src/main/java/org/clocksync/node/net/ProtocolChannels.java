@@ -1,14 +1,13 @@
 package org.clocksync.node.net;
 
-import org.clocksync.protocol.HostPort;
-import org.clocksync.node.runtime.NodeContext;
-
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.clocksync.node.runtime.NodeContext;
+import org.clocksync.protocol.HostPort;
 
 /**
  * Builds the protocol pipelines: [limits], [TLS], timeout, codec (signing and checking frames when there is a key),

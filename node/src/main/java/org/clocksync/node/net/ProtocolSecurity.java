@@ -1,8 +1,5 @@
 package org.clocksync.node.net;
 
-import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.protocol.HostPort;
-
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
@@ -10,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Objects;
+import org.clocksync.node.config.DaemonOptions;
 import org.clocksync.protocol.FrameDecoder;
 import org.clocksync.protocol.FrameEncoder;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.protocol.RejectionCounter;
 import org.clocksync.protocol.auth.FrameAuth;
 import org.clocksync.protocol.auth.KeyFile;

@@ -2,12 +2,12 @@ package org.clocksync.node.role;
 
 import io.netty.channel.Channel;
 import java.util.Objects;
-import org.clocksync.protocol.HostPort;
 import org.clocksync.node.log.LogText;
 import org.clocksync.node.net.ProtocolChannels;
 import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Frame;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.protocol.Message;
 import org.slf4j.Logger;
 

@@ -1,10 +1,5 @@
 package org.clocksync.node.role;
 
-import org.clocksync.protocol.HostPort;
-import org.clocksync.node.log.RateLimitedLog;
-import org.clocksync.node.net.ProtocolChannels;
-import org.clocksync.node.runtime.NodeContext;
-
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -17,6 +12,10 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.core.berkeley.ReconnectBackoff;
+import org.clocksync.node.log.RateLimitedLog;
+import org.clocksync.node.net.ProtocolChannels;
+import org.clocksync.node.runtime.NodeContext;
+import org.clocksync.protocol.HostPort;
 import org.clocksync.protocol.Message;
 import org.slf4j.Logger;
 

@@ -1,10 +1,5 @@
 package org.clocksync.node.role;
 
-import org.clocksync.node.log.LogText;
-import org.clocksync.node.log.RateLimitedLog;
-import org.clocksync.node.net.HelloGate;
-import org.clocksync.node.runtime.NodeContext;
-
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.util.ArrayList;
@@ -13,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntConsumer;
+import org.clocksync.node.log.LogText;
+import org.clocksync.node.log.RateLimitedLog;
+import org.clocksync.node.net.HelloGate;
+import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.protocol.ErrorCode;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.Message;

@@ -1,15 +1,12 @@
 package org.clocksync.node.runtime;
 
-import org.clocksync.node.config.DaemonOptions;
-import org.clocksync.core.Durations;
-import org.clocksync.node.metrics.DaemonMetrics;
-
 import io.micrometer.core.instrument.Counter;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.clocksync.core.AdjustClock;
+import org.clocksync.core.Durations;
 import org.clocksync.core.clock.ClockAdjustment;
 import org.clocksync.core.clock.ClockDiscipline;
 import org.clocksync.core.clock.ServiceClock;
@@ -18,6 +15,8 @@ import org.clocksync.core.clock.TrackingStats;
 import org.clocksync.core.logical.LamportClock;
 import org.clocksync.core.logical.TraceRecorder;
 import org.clocksync.core.logical.VectorClock;
+import org.clocksync.node.config.DaemonOptions;
+import org.clocksync.node.metrics.DaemonMetrics;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.FrameCodec;
 import org.clocksync.protocol.Message;

@@ -1,7 +1,5 @@
 package org.clocksync.node.runtime;
 
-import org.clocksync.node.metrics.DaemonMetrics;
-
 import io.micrometer.core.instrument.Counter;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -16,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.clocksync.core.logical.TraceEvent;
 import org.clocksync.core.logical.TraceFormat;
+import org.clocksync.node.metrics.DaemonMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,11 +1,10 @@
 package org.clocksync.node.net;
 
-import org.clocksync.node.metrics.DaemonMetrics;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.concurrent.TimeUnit;
+import org.clocksync.node.metrics.DaemonMetrics;
 import org.junit.jupiter.api.Test;
 
 /** The first whole frame must arrive within --hello-timeout of connecting, however the bytes trickle in. */

@@ -11,20 +11,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.core.Action;
-import org.clocksync.core.logical.LogicalRoundCompleted;
+import org.clocksync.core.Durations;
 import org.clocksync.core.Send;
 import org.clocksync.core.logical.LogicalConfig;
 import org.clocksync.core.logical.LogicalRound;
+import org.clocksync.core.logical.LogicalRoundCompleted;
 import org.clocksync.core.logical.MasterObject;
-import org.clocksync.core.Durations;
-import org.clocksync.node.runtime.HostClock;
-import org.clocksync.node.role.MemberTable;
 import org.clocksync.node.log.LogText;
-import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.node.net.ProtocolChannels;
+import org.clocksync.node.role.MemberTable;
 import org.clocksync.node.role.Role;
 import org.clocksync.node.role.RoleHost;
 import org.clocksync.node.role.RoleKind;
+import org.clocksync.node.runtime.HostClock;
+import org.clocksync.node.runtime.NodeContext;
 import org.clocksync.protocol.Frame;
 import org.clocksync.protocol.Message;
 import org.slf4j.Logger;
@@ -60,7 +60,6 @@ public final class LogicalMasterRole implements Role {
     /** Read by the metrics gauges on the scrape thread. */
     private volatile long counterNow;
     private volatile long violationsNow;
-
 
     public LogicalMasterRole(RoleHost host) {
         this.ctx = host.context();
