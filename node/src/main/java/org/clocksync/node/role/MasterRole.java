@@ -36,8 +36,6 @@ public final class MasterRole implements Role {
     private final NodeContext ctx;
     private final BerkeleyCoordinator coordinator;
     private final MemberTable members;
-    /** Channels written but not yet flushed in this batch; a list, since each member gets one adjust per round. */
-    private final List<Channel> toFlush = new ArrayList<>();
     private ScheduledFuture<?> ticker;
     private RoundReport lastRound;
     private final MemberReach memberReach = new MemberReach();
@@ -98,46 +96,37 @@ public final class MasterRole implements Role {
 
     private void execute(List<Action> actions, long hostNanos) {
         for (Action action : actions) {
-            if (action instanceof Send send) {
-                MemberTable.Member m = members.get(send.toNodeId());
-                if (m == null) {
-                    continue;
-                }
-                ctx.write(m.channel(), send.message());
-                if (send.message() instanceof Message.BerkeleyPoll poll) {
-                    // Stamp t1 once the poll is encoded, just before the socket write, not when it was decided.
-                    coordinator.onPollSent(m.id(), poll.requestId(), HostClock.nowNanos());
-                    m.channel().flush();
-                } else {
-                    toFlush.add(m.channel());
-                }
+            if (action instanceof Send send && send.message() instanceof Message.BerkeleyPoll poll) {
+                sendPollNow(send.toNodeId(), poll);
+            } else if (action instanceof Send send) {
+                members.write(send.toNodeId(), send.message());
             } else if (action instanceof AdjustClock adjust) {
                 ctx.adjust(adjust, hostNanos);
             } else if (action instanceof RoundCompleted done) {
                 onRound(done.report(), hostNanos);
             }
         }
-        for (Channel c : toFlush) {
-            c.flush();
+        members.flushWritten();
+    }
+
+    /** A poll leaves at once, on its own flush: its t1 is stamped once it is encoded, just before the socket write. */
+    private void sendPollNow(int memberId, Message.BerkeleyPoll poll) {
+        MemberTable.Member m = members.get(memberId);
+        if (m == null) {
+            return;
         }
-        toFlush.clear();
+        ctx.write(m.channel(), poll);
+        coordinator.onPollSent(m.id(), poll.requestId(), HostClock.nowNanos());
+        m.channel().flush();
     }
 
     @Override
     public void onFrame(Channel channel, Frame frame, long hostNanos) {
-        Message message = frame.message();
-        if (message instanceof Message.Hello hello) {
-            onHello(channel, frame, hello, hostNanos);
-            return;
-        }
-        if (message instanceof Message.CristianRequest request) {
-            ctx.send(channel, new Message.CristianResponse(request.requestId(), ctx.clock.readNanos(hostNanos)));
-            return;
-        }
-        Integer memberId = members.sender(channel, frame);
+        Integer memberId = members.receive(channel, frame, ticker != null, hostNanos, this::welcome);
         if (memberId == null) {
             return;
         }
+        Message message = frame.message();
         if (message instanceof Message.BerkeleyReply reply) {
             execute(coordinator.onReply(memberId, reply, hostNanos), hostNanos);
         } else if (message instanceof Message.ErrorMessage error) {
@@ -148,10 +137,7 @@ public final class MasterRole implements Role {
         }
     }
 
-    private void onHello(Channel channel, Frame frame, Message.Hello hello, long hostNanos) {
-        if (members.onHello(channel, frame, hello, ticker != null, hostNanos) == null) {
-            return;
-        }
+    private void welcome(Channel channel, Message.Hello hello) {
         ProtocolChannels.setReadTimeout(channel,
                 Math.max(ctx.options.readTimeoutNanos, 3 * ctx.options.intervalNanos));
         long intervalMillis = ctx.options.intervalNanos / 1_000_000;

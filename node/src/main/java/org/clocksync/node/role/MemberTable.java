@@ -4,9 +4,12 @@ import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
 import org.clocksync.node.log.LogText;
 import org.clocksync.node.log.RateLimitedLog;
@@ -19,8 +22,9 @@ import org.slf4j.Logger;
 
 /**
  * The members of a coordinator (the Berkeley master, the logical master object): who joined with HELLO on which
- * connection, who left, and the refusals, written once. The role is told of each member that joins or leaves, and
- * welcomes a new member itself (its WELCOME and timeouts differ). On the protocol event loop only.
+ * connection, who left, and the refusals; the frames every coordinator answers alike; and the batched writes to
+ * members. The role is told of each member that joins or leaves, and welcomes a new member itself (its WELCOME and
+ * timeouts differ). On the protocol event loop only.
  */
 public final class MemberTable {
     /** A member: its id, the name it gave, its connection, and when it joined (host time). */
@@ -35,6 +39,8 @@ public final class MemberTable {
     private final IntConsumer added;
     private final IntConsumer removed;
     private final Map<Integer, Member> members = new HashMap<>();
+    /** Connections written to but not flushed yet: one flush per connection per batch of actions. */
+    private final Set<Channel> unflushed = new LinkedHashSet<>();
     private long protocolViolations;
 
     /**
@@ -59,7 +65,7 @@ public final class MemberTable {
      * Judges a HELLO: returns the new member, whom the caller welcomes, or null when it was refused (an ERROR was
      * sent and the connection closed). {@code started} says whether the coordinator runs its rounds yet.
      */
-    public Member onHello(Channel channel, Frame frame, Message.Hello hello, boolean started, long hostNanos) {
+    private Member onHello(Channel channel, Frame frame, Message.Hello hello, boolean started, long hostNanos) {
         int id = frame.senderId();
         Member existing = members.get(id);
         HelloGate.Verdict verdict = gate.judge(id, started, channel.attr(memberKey).get() != null,
@@ -85,10 +91,52 @@ public final class MemberTable {
     }
 
     /**
+     * The frames a coordinator answers the same way whatever it runs: a HELLO joins its sender (see {@link #onHello};
+     * {@code welcome} then sends the role's WELCOME), a time request gets the service clock. Returns the member that
+     * sent any other frame, for the role to handle, or null when the frame ended here.
+     */
+    public Integer receive(Channel channel, Frame frame, boolean started, long hostNanos,
+            BiConsumer<Channel, Message.Hello> welcome) {
+        Message message = frame.message();
+        if (message instanceof Message.Hello hello) {
+            if (onHello(channel, frame, hello, started, hostNanos) != null) {
+                welcome.accept(channel, hello);
+            }
+            return null;
+        }
+        if (message instanceof Message.CristianRequest request) {
+            ctx.send(channel, new Message.CristianResponse(request.requestId(), ctx.clock.readNanos(hostNanos)));
+            return null;
+        }
+        return sender(channel, frame);
+    }
+
+    /**
+     * Writes {@code message} to member {@code id}, unflushed until {@link #flushWritten}; returns that member, or null
+     * (and writes nothing) when it is no longer a member.
+     */
+    public Member write(int id, Message message) {
+        Member m = members.get(id);
+        if (m != null) {
+            ctx.write(m.channel(), message);
+            unflushed.add(m.channel());
+        }
+        return m;
+    }
+
+    /** Flushes every connection {@link #write} wrote to since the last call. */
+    public void flushWritten() {
+        for (Channel c : unflushed) {
+            c.flush();
+        }
+        unflushed.clear();
+    }
+
+    /**
      * The member that sent {@code frame}, or null after refusing it: a connection must say HELLO first, and then
      * speak only for the id it introduced.
      */
-    public Integer sender(Channel channel, Frame frame) {
+    private Integer sender(Channel channel, Frame frame) {
         Integer memberId = channel.attr(memberKey).get();
         if (memberId == null) {
             refuse(channel, 0, ErrorCode.BAD_REQUEST, "introduce yourself with HELLO before sending " + frame.type(),

@@ -5,10 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.clocksync.core.Action;
 import org.clocksync.core.Durations;
@@ -46,7 +44,6 @@ public final class LogicalMasterRole implements Role {
     private final LogicalConfig config;
     private final MasterObject mo;
     private final MemberTable members;
-    private final Set<Channel> toFlush = new LinkedHashSet<>();
     private final Counter rounds;
     private final Counter leftOutExcluded;
     private final Counter leftOutSuspect;
@@ -124,38 +121,23 @@ public final class LogicalMasterRole implements Role {
     private void execute(List<Action> actions, long hostNanos) {
         for (Action action : actions) {
             if (action instanceof Send send) {
-                MemberTable.Member m = members.get(send.toNodeId());
-                if (m != null) {
-                    ctx.write(m.channel(), send.message());
-                    toFlush.add(m.channel());
-                }
+                members.write(send.toNodeId(), send.message());
             } else if (action instanceof LogicalRoundCompleted done) {
                 onRound(done.round(), hostNanos);
             }
         }
-        for (Channel c : toFlush) {
-            c.flush();
-        }
-        toFlush.clear();
+        members.flushWritten();
         counterNow = mo.counter();
         violationsNow = observedViolations + mo.clock().violations();
     }
 
     @Override
     public void onFrame(Channel channel, Frame frame, long hostNanos) {
-        Message message = frame.message();
-        if (message instanceof Message.Hello hello) {
-            onHello(channel, frame, hello, hostNanos);
-            return;
-        }
-        if (message instanceof Message.CristianRequest request) {
-            ctx.send(channel, new Message.CristianResponse(request.requestId(), ctx.clock.readNanos(hostNanos)));
-            return;
-        }
-        Integer memberId = members.sender(channel, frame);
+        Integer memberId = members.receive(channel, frame, ticker != null, hostNanos, this::welcome);
         if (memberId == null) {
             return;
         }
+        Message message = frame.message();
         if (message instanceof Message.LogicalReport report) {
             execute(mo.onReport(memberId, report, hostNanos), hostNanos);
         } else if (message instanceof Message.LogicalCorrectionRequest request) {
@@ -171,10 +153,7 @@ public final class LogicalMasterRole implements Role {
         }
     }
 
-    private void onHello(Channel channel, Frame frame, Message.Hello hello, long hostNanos) {
-        if (members.onHello(channel, frame, hello, ticker != null, hostNanos) == null) {
-            return;
-        }
+    private void welcome(Channel channel, Message.Hello hello) {
         ProtocolChannels.setReadTimeout(channel, ctx.options.readTimeoutNanos);
         // WELCOME's interval field carries the step period, so a PO can tell when its --logical-step differs.
         ctx.send(channel, new Message.Welcome(hello.requestId(), ctx.selfId(), config.stepNanos() / 1_000_000L));
