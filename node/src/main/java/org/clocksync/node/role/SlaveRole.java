@@ -139,11 +139,6 @@ public final class SlaveRole implements Role, NtpUpstream, FollowerSide.Follower
         return lastRoundId;
     }
 
-    /** Corrections applied since this role started following its master. */
-    public long correctionsApplied() {
-        return correctionsApplied;
-    }
-
     public HostPort masterAddress() {
         return side.masterAddress();
     }
