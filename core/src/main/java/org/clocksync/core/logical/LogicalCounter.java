@@ -135,6 +135,21 @@ public final class LogicalCounter {
         return violations;
     }
 
+    /** The counter's three readings: the last timestamp (LC), the corrected value, and the steps still held. */
+    public record Reading(long timestamp, long value, long hold) {
+    }
+
+    /**
+     * The readings {@code steps} more periodic steps would leave, each unheld one running an event (as the master and
+     * process objects step it), with nothing else happening in between; changes nothing. A status page reads the
+     * counter this way when steps are due but their timer has not run yet.
+     */
+    public Reading afterSteps(long steps) {
+        long s = Math.max(0, steps);
+        return new Reading(clamp(saturatingAdd(timestamp, Math.max(0, s - hold))), clamp(saturatingAdd(value(), s)),
+                Math.max(0, hold - s));
+    }
+
     static long clamp(long v) {
         return Math.max(0, Math.min(LogicalConfig.MAX_COUNTER, v));
     }

@@ -165,9 +165,22 @@ public final class MasterObject {
         return round(LogicalRound.Trigger.REQUEST, m, request.requestId(), nowNanos);
     }
 
+    /**
+     * The counter as the ticks due by {@code nowNanos} will leave it, without taking them: what a status page reads when
+     * the timer that takes them has not run yet.
+     */
+    public LogicalCounter.Reading counterAt(long nowNanos) {
+        return counter.afterSteps(started ? Math.min(due(nowNanos), MAX_TICKS_PER_CALL) : 0);
+    }
+
+    /** Periodic ticks due by {@code nowNanos} and not taken yet. */
+    private long due(long nowNanos) {
+        return Math.floorDiv(nowNanos - startNanos, config.tickNanos()) - ticksDone;
+    }
+
     private void catchUp(long nowNanos) {
         start(nowNanos);
-        long due = Math.floorDiv(nowNanos - startNanos, config.tickNanos()) - ticksDone;
+        long due = due(nowNanos);
         if (due <= 0) {
             return;
         }

@@ -128,9 +128,22 @@ public final class ProcessObject {
         return actions;
     }
 
+    /**
+     * The counter as the steps due by {@code nowNanos} will leave it, without taking them: what a status page reads when
+     * the timer that takes them has not run yet.
+     */
+    public LogicalCounter.Reading counterAt(long nowNanos) {
+        return counter.afterSteps(started ? Math.min(due(nowNanos), MAX_STEPS_PER_CALL) : 0);
+    }
+
+    /** Periodic steps due by {@code nowNanos} and not taken yet. */
+    private long due(long nowNanos) {
+        return Math.floorDiv(nowNanos - startNanos, config.stepNanos()) - stepsDone;
+    }
+
     private void catchUp(long nowNanos, List<Action> actions) {
         start(nowNanos);
-        long due = Math.floorDiv(nowNanos - startNanos, config.stepNanos()) - stepsDone;
+        long due = due(nowNanos);
         if (due <= 0) {
             return;
         }

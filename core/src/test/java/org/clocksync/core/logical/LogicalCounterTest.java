@@ -145,4 +145,26 @@ class LogicalCounterTest {
             assertThat(checker.events).isEqualTo(c.events());
         }
     }
+
+    @Test
+    void afterStepsReadsWhatSteppingWouldLeaveAndChangesNothing() {
+        SplittableRandom random = new SplittableRandom(13);
+        for (int trial = 0; trial < 200; trial++) {
+            LogicalCounter c = new LogicalCounter(50);
+            for (int i = random.nextInt(20); i > 0; i--) {
+                c.event();
+            }
+            c.applyOffset(random.nextLong(-60, 60)); // a negative one may start a hold
+            long steps = random.nextLong(0, 80);
+            LogicalCounter.Reading read = c.afterSteps(steps);
+            assertThat(c.afterSteps(steps)).as("reading twice").isEqualTo(read);
+            for (long s = 0; s < steps; s++) {
+                if (c.step()) {
+                    c.event();
+                }
+            }
+            assertThat(new LogicalCounter.Reading(c.timestamp(), c.value(), c.hold()))
+                    .as("trial %d, %d steps", trial, steps).isEqualTo(read);
+        }
+    }
 }

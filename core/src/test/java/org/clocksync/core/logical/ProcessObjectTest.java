@@ -172,4 +172,17 @@ class ProcessObjectTest {
         assertThat(LogicalConfig.problem(10 * MS, 0.7, 0.2, 0.1, 10 * MS, 50)).isNull();
         assertThat(LogicalConfig.problem(0, 0.7, 0.2, 0.1, 10 * MS, 50)).startsWith("--logical-step");
     }
+
+    @Test
+    void counterAtReadsTheDueStepsWithoutTakingThem() {
+        ProcessObject po = po(ByzantineBehaviour.HONEST, 3);
+        long later = T0 + 37 * LogicalConfig.defaults().stepNanos() + MS;
+        LogicalCounter.Reading read = po.counterAt(later);
+        assertThat(po.steps()).as("nothing stepped by reading").isZero();
+        assertThat(po.counterAt(later)).isEqualTo(read);
+        po.onTick(later);
+        assertThat(new LogicalCounter.Reading(po.clock().timestamp(), po.clock().value(), po.clock().hold()))
+                .isEqualTo(read);
+        assertThat(read.timestamp()).isEqualTo(37);
+    }
 }

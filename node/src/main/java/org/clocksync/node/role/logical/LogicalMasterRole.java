@@ -48,8 +48,6 @@ public final class LogicalMasterRole implements Role {
     private final Counter leftOutExcluded;
     private final Counter leftOutSuspect;
     private ScheduledFuture<?> ticker;
-    /** When the MO's tick schedule started (host time), so /status can tell the ticks due without running them. */
-    private long startedHostNanos;
     private long observedViolations;
     private long lastTimestamp;
     private long lastRoundLogNanos;
@@ -94,9 +92,7 @@ public final class LogicalMasterRole implements Role {
 
     @Override
     public void start() {
-        long now = HostClock.nowNanos();
-        mo.start(now);
-        startedHostNanos = now;
+        mo.start(HostClock.nowNanos());
         ticker = ctx.loop.scheduleAtFixedRate(this::tick, config.tickNanos(), config.tickNanos(),
                 TimeUnit.NANOSECONDS);
         LOG.info("event=logical_master_started id={} tick={} step={} maxDeviation={} maxHoldSteps={}"
@@ -196,8 +192,6 @@ public final class LogicalMasterRole implements Role {
 
     @Override
     public LogicalMasterStatus status(long hostNanos) {
-        long dueTicks = ticker == null ? 0
-                : LogicalCounterStatus.dueSteps(startedHostNanos, hostNanos, config.tickNanos(), mo.ticks());
         Map<String, Long> estimates = new LinkedHashMap<>();
         mo.estimates(hostNanos).forEach((id, v) -> estimates.put(Integer.toString(id), v));
         List<LeftOutCount> leftOut = new ArrayList<>();
@@ -209,7 +203,7 @@ public final class LogicalMasterRole implements Role {
             recent.add(new RecentRound(r.roundId(), r.average(), List.copyOf(r.leftOutIds())));
         }
         MasterObjectStatus logical = new MasterObjectStatus("MO",
-                LogicalCounterStatus.of(mo.clock(), observedViolations, dueTicks), mo.ticks(), lastOwnOffset(),
+                LogicalCounterStatus.of(mo.clock(), mo.counterAt(hostNanos), observedViolations), mo.ticks(), lastOwnOffset(),
                 mo.roundsCompleted(), mo.reportsReceived(), mo.requestsReceived(), config.tickNanos(),
                 config.stepNanos(), config.maxDeviation(), config.maxHoldSteps(), estimates, leftOut,
                 last == null ? null : LogicalRoundStatus.of(last, hostNanos, this::memberName), recent);

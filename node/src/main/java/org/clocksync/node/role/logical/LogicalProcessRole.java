@@ -46,8 +46,6 @@ public final class LogicalProcessRole implements Role, FollowerSide.Follower {
     private long lastTimestamp;
     private long lastSentNanos;
     private long keepalives;
-    /** When the PO's step schedule started (host time), so /status can tell the steps due without taking them. */
-    private long startedHostNanos;
     private ScheduledFuture<?> ticker;
     /** Read by the metrics gauges on the scrape thread. */
     private volatile long counterNow;
@@ -94,8 +92,7 @@ public final class LogicalProcessRole implements Role, FollowerSide.Follower {
 
     @Override
     public void start() {
-        startedHostNanos = HostClock.nowNanos();
-        po.start(startedHostNanos);
+        po.start(HostClock.nowNanos());
         ticker = ctx.loop.scheduleAtFixedRate(this::tick, config.stepNanos(), config.stepNanos(),
                 TimeUnit.NANOSECONDS);
         LOG.info("event=logical_process_started id={} step={} pInternal={} pReport={} pRequest={} byzantine={}"
@@ -187,12 +184,10 @@ public final class LogicalProcessRole implements Role, FollowerSide.Follower {
 
     @Override
     public LogicalProcessStatus status(long hostNanos) {
-        long dueSteps = ticker == null ? 0
-                : LogicalCounterStatus.dueSteps(startedHostNanos, hostNanos, config.stepNanos(), po.steps());
         boolean offsetApplied = po.offsetsApplied() != 0;
         ProcessObjectStatus logical = new ProcessObjectStatus("PO",
                 po.behaviour().isByzantine() ? po.behaviour().optionName() : null,
-                LogicalCounterStatus.of(po.clock(), observedViolations, dueSteps), po.steps(), po.stepsSkipped(),
+                LogicalCounterStatus.of(po.clock(), po.counterAt(hostNanos), observedViolations), po.steps(), po.stepsSkipped(),
                 po.internalEvents(), po.reportsSent(), po.requestsSent(), po.unsent(), po.offsetsApplied(),
                 po.staleOffsets(), keepalives, offsetApplied ? po.lastOffset() : null,
                 offsetApplied ? po.lastOffsetRoundId() : null,
