@@ -72,4 +72,24 @@ final class AdminHttp {
         }
         return max - min;
     }
+
+    /**
+     * The longest round trip the node's last Berkeley round measured to a member, ns; 0 for a null status or a node
+     * that ran none. A Berkeley reading is wrong by up to half its round trip, so the ITs hold a spread to 1 ms plus
+     * this.
+     */
+    static long lastRoundMaxRttNanos(JsonNode status) {
+        long max = 0;
+        if (status != null) {
+            for (JsonNode m : status.path("lastRound").path("members")) {
+                max = Math.max(max, m.path("rttNanos").asLong());
+            }
+        }
+        return max;
+    }
+
+    /** Whether {@code status} is a node's that runs the rounds now. */
+    static boolean isMaster(JsonNode status) {
+        return status != null && "MASTER".equals(status.path("role").asText());
+    }
 }

@@ -59,14 +59,7 @@ class ContainerClusterIT {
 
     /** The longest round trip LAB measured to a member in its last round, ns; 0 when it does not answer. */
     private long labMaxRttNanos() {
-        JsonNode s = AdminHttp.statusOrNull(cluster.adminPort("LAB"));
-        long max = 0;
-        if (s != null) {
-            for (JsonNode m : s.path("lastRound").path("members")) {
-                max = Math.max(max, m.path("rttNanos").asLong());
-            }
-        }
-        return max;
+        return AdminHttp.lastRoundMaxRttNanos(AdminHttp.statusOrNull(cluster.adminPort("LAB")));
     }
 
     @Test

@@ -206,11 +206,7 @@ class FailoverContainerIT {
     private static long masterMaxRttNanos(List<JsonNode> all) {
         long max = 0;
         for (JsonNode s : all) {
-            if ("MASTER".equals(s.path("role").asText())) {
-                for (JsonNode m : s.path("lastRound").path("members")) {
-                    max = Math.max(max, m.path("rttNanos").asLong());
-                }
-            }
+            max = Math.max(max, AdminHttp.isMaster(s) ? AdminHttp.lastRoundMaxRttNanos(s) : 0);
         }
         return max;
     }

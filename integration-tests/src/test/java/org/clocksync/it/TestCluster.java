@@ -134,11 +134,7 @@ final class TestCluster implements AutoCloseable {
         long max = 0;
         for (DaemonProcess p : nodes) {
             JsonNode s = p.statusOrNull();
-            if (s != null && "MASTER".equals(s.path("role").asText())) {
-                for (JsonNode m : s.path("lastRound").path("members")) {
-                    max = Math.max(max, m.path("rttNanos").asLong());
-                }
-            }
+            max = Math.max(max, AdminHttp.isMaster(s) ? AdminHttp.lastRoundMaxRttNanos(s) : 0);
         }
         return max;
     }
