@@ -1,7 +1,6 @@
 package org.clocksync.node.cluster;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -20,6 +19,7 @@ import org.clocksync.core.snapshot.SnapshotDocument;
  * ([{nodeId, lamport, recordedAtNanos}]), {@code nodes} ([{nodeId, recordedAtNanos, complete, state}]) and
  * {@code channels} ([{from, to, messageCount, truncated, markerReceived, messages}]). Times are each node's host
  * clock in nanoseconds since the epoch. Non-ASCII text is escaped, so the document is ASCII whatever peers recorded.
+ * Fields come out in the order of the records' components, as in every document the daemons and clockctl write.
  */
 public final class SnapshotJson {
     private static final JsonMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
@@ -35,8 +35,6 @@ public final class SnapshotJson {
         }
     }
 
-    @JsonPropertyOrder({"snapshotId", "initiatorId", "complete", "startedAtNanos", "finishedAtNanos", "durationNanos",
-            "error", "missingNodeIds", "refusals", "cut", "nodes", "channels"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Document(long snapshotId, int initiatorId, boolean complete, long startedAtNanos, long finishedAtNanos,
                     long durationNanos, String error, List<Integer> missingNodeIds, List<Refusal> refusals,
@@ -53,26 +51,21 @@ public final class SnapshotJson {
         }
     }
 
-    @JsonPropertyOrder({"nodeId", "reason"})
     record Refusal(int nodeId, String reason) {
     }
 
-    @JsonPropertyOrder({"nodeId", "lamport", "recordedAtNanos"})
     record CutEntry(int nodeId, long lamport, long recordedAtNanos) {
     }
 
-    @JsonPropertyOrder({"nodeId", "recordedAtNanos", "complete", "state"})
     record Node(int nodeId, long recordedAtNanos, boolean complete, State state) {
     }
 
-    @JsonPropertyOrder({"serviceClockNanos", "lamport", "role", "epoch", "lastRoundId", "extra"})
     record State(long serviceClockNanos, long lamport, String role, long epoch, long lastRoundId, Map<String, String> extra) {
         static State of(LocalState s) {
             return new State(s.serviceClockNanos(), s.lamport(), s.role(), s.epoch(), s.lastRoundId(), s.extra());
         }
     }
 
-    @JsonPropertyOrder({"from", "to", "messageCount", "truncated", "markerReceived", "messages"})
     record Channel(int from, int to, long messageCount, boolean truncated, boolean markerReceived, List<String> messages) {
         static Channel of(ChannelState c, boolean markerReceived) {
             return new Channel(c.fromId(), c.toId(), c.messageCount(), c.truncated(), markerReceived, c.messages());
